@@ -1,0 +1,39 @@
+namespace MlOps.Contracts;
+
+/// <summary>The task a pipeline trains for; fixes the objective, the metrics and the prediction shape.</summary>
+public enum MlTask
+{
+    Binary,
+    Multiclass,
+    Regression,
+}
+
+public record TrainerSpec(string Name, IReadOnlyDictionary<string, double> Params);
+
+/// <summary>How the training data is split into train and holdout sets.</summary>
+/// <param name="By"><c>random</c> (stratified for classification) or <c>time</c>.</param>
+/// <param name="TimeColumn">The column ordered by when <paramref name="By"/> is <c>time</c>.</param>
+public record SplitSpec(string By, double Holdout, int Seed, string? TimeColumn = null);
+
+public record RetrainPolicy(int MinNewRows, bool OnDrift, int CooldownSeconds);
+
+public record PromotionPolicy(string Metric, double MinImprovement);
+
+public record DriftPolicy(int WindowRows, double Psi, double KsPValue, double DriftShare);
+
+/// <summary>Broadcast to every service whenever a pipeline definition is created or changed; each keeps the part it needs.</summary>
+public record PipelineDefined(
+    string Name,
+    string Dataset,
+    MlTask Task,
+    string Target,
+    IReadOnlyList<string> Features,
+    IReadOnlyList<string> Exclude,
+    TrainerSpec Trainer,
+    SplitSpec Split,
+    RetrainPolicy Retrain,
+    PromotionPolicy Promotion,
+    DriftPolicy Drift,
+    string DefinitionHash,
+    Guid CorrelationId,
+    DateTimeOffset OccurredAt);
