@@ -1,6 +1,12 @@
+using MlOps.Ingestion;
+using MlOps.Ingestion.Apis;
+using MlOps.ServiceDefaults;
+
 var builder = WebApplication.CreateBuilder(args);
+builder.AddServiceDefaults();
+builder.AddIngestion();
+
 var app = builder.Build();
-
-app.MapGet("/", () => "Hello World!");
-
+app.MapDefaultEndpoints();
+app.MapIngestionApi();
 app.Run();

@@ -1,6 +1,10 @@
+using MlOps.Monitoring;
+using MlOps.ServiceDefaults;
+
 var builder = WebApplication.CreateBuilder(args);
+builder.AddServiceDefaults();
+builder.AddMonitoring();
+
 var app = builder.Build();
-
-app.MapGet("/", () => "Hello World!");
-
+app.MapDefaultEndpoints();
 app.Run();

@@ -1,6 +1,10 @@
+using MlOps.Serving;
+using MlOps.ServiceDefaults;
+
 var builder = WebApplication.CreateBuilder(args);
+builder.AddServiceDefaults();
+builder.AddServing();
+
 var app = builder.Build();
-
-app.MapGet("/", () => "Hello World!");
-
+app.MapDefaultEndpoints();
 app.Run();

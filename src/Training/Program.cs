@@ -1,6 +1,10 @@
+using MlOps.Training;
+using MlOps.ServiceDefaults;
+
 var builder = WebApplication.CreateBuilder(args);
+builder.AddServiceDefaults();
+builder.AddTraining();
+
 var app = builder.Build();
-
-app.MapGet("/", () => "Hello World!");
-
+app.MapDefaultEndpoints();
 app.Run();

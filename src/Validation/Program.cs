@@ -1,6 +1,12 @@
+using MlOps.ServiceDefaults;
+using MlOps.Validation;
+using MlOps.Validation.Apis;
+
 var builder = WebApplication.CreateBuilder(args);
+builder.AddServiceDefaults();
+builder.AddValidation();
+
 var app = builder.Build();
-
-app.MapGet("/", () => "Hello World!");
-
+app.MapDefaultEndpoints();
+app.MapValidationApi();
 app.Run();

@@ -1,0 +1,25 @@
+using Microsoft.EntityFrameworkCore;
+using MlOps.ServiceDefaults.Data;
+using MlOps.ServiceDefaults.Outbox;
+
+namespace MlOps.Ingestion.Data;
+
+public sealed class IngestionDbContext(DbContextOptions<IngestionDbContext> options) : DbContext(options)
+{
+    public DbSet<Batch> Batches => Set<Batch>();
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        modelBuilder.Entity<Batch>(e =>
+        {
+            e.ToTable("batches");
+            e.HasKey(x => x.Id);
+            // The same bytes for the same dataset are the same batch.
+            e.HasIndex(x => new { x.Dataset, x.ContentHash }).IsUnique();
+            e.HasIndex(x => new { x.Dataset, x.IdempotencyKey }).IsUnique().HasFilter("\"IdempotencyKey\" IS NOT NULL");
+            e.Property(x => x.Columns).HasJsonConversion();
+            e.Property(x => x.Anomalies).HasJsonConversion();
+        });
+        modelBuilder.AddOutboxAndInbox();
+    }
+}

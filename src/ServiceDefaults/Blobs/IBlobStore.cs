@@ -1,0 +1,30 @@
+namespace MlOps.ServiceDefaults.Blobs;
+
+/// <summary>A stored blob: its content address (<c>sha256:&lt;hex&gt;</c>) and length in bytes.</summary>
+public sealed record BlobInfo(string Key, long Length);
+
+/// <summary>
+/// The platform's shared content-addressed store for large payloads (claim check): events carry the key, the bytes live here.
+/// </summary>
+public interface IBlobStore
+{
+    /// <summary>Streams <paramref name="content"/> into the store in chunks and returns its content address. Storing bytes that are already there is a no-op that returns the same key.</summary>
+    Task<BlobInfo> PutAsync(Stream content, CancellationToken ct = default);
+
+    /// <summary>Opens a blob for reading. The stream fetches one chunk at a time and throws <see cref="BlobCorruptedException"/> at the end if the bytes do not hash to the key.</summary>
+    /// <exception cref="BlobNotFoundException">No blob has that key.</exception>
+    Task<Stream> OpenReadAsync(string key, CancellationToken ct = default);
+
+    Task<BlobInfo?> GetInfoAsync(string key, CancellationToken ct = default);
+}
+
+public sealed class BlobNotFoundException(string key) : Exception($"Blob {key} was not found in the blob store")
+{
+    public string Key { get; } = key;
+}
+
+public sealed class BlobCorruptedException(string key, string actual)
+    : Exception($"Blob {key} failed verification: its bytes hash to {actual}")
+{
+    public string Key { get; } = key;
+}

@@ -1,0 +1,128 @@
+using System.Text.Json;
+using MassTransit;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace MlOps.ServiceDefaults.Outbox;
+
+/// <summary>
+/// Publishes committed outbox rows in commit order and marks them sent. Publishing waits for the broker's confirm, so a
+/// row is marked sent only once RabbitMQ holds the event. A crash between publish and mark means the event goes out
+/// again on restart with the same message id; consumers' inboxes make that second delivery a no-op.
+/// </summary>
+public sealed class OutboxDispatcher<TDbContext>(
+    IServiceScopeFactory scopes,
+    IBus bus,
+    OutboxSignal signal,
+    IOptions<OutboxOptions> options,
+    TimeProvider time,
+    ILogger<OutboxDispatcher<TDbContext>> logger) : BackgroundService
+    where TDbContext : DbContext
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var opts = options.Value;
+        if (!opts.DispatcherEnabled)
+        {
+            logger.LogWarning("Outbox dispatcher is disabled: committed events will not be published by this process");
+            return;
+        }
+
+        // The bus must be started before publishing; it is started by its own hosted service.
+        await Task.Yield();
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            int published;
+            try
+            {
+                published = await DispatchBatchAsync(opts, stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (Exception ex)
+            {
+                logger.LogWarning(ex, "Outbox dispatch failed; retrying");
+                published = 0;
+                await DelayAsync(opts.FirstRetryDelay, stoppingToken);
+            }
+
+            if (published < opts.BatchSize)
+            {
+                try { await signal.WaitAsync(opts.PollInterval, stoppingToken); }
+                catch (OperationCanceledException) { break; }
+            }
+        }
+    }
+
+    /// <summary>Publishes up to one batch of due rows; returns how many were published.</summary>
+    internal async Task<int> DispatchBatchAsync(OutboxOptions opts, CancellationToken ct)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<TDbContext>();
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var now = time.GetUtcNow();
+
+        // SKIP LOCKED lets several replicas of a service share one outbox without publishing a row twice at once.
+        var due = await db.Set<OutboxMessage>()
+            .FromSqlInterpolated($"""
+                SELECT * FROM outbox_messages
+                WHERE "SentAt" IS NULL AND ("NextAttemptAt" IS NULL OR "NextAttemptAt" <= {now})
+                ORDER BY "Id" LIMIT {opts.BatchSize}
+                FOR UPDATE SKIP LOCKED
+                """)
+            .ToListAsync(ct);
+
+        var published = 0;
+        foreach (var row in due)
+        {
+            try
+            {
+                await PublishAsync(row, ct);
+                row.SentAt = time.GetUtcNow();
+                row.LastError = null;
+                published++;
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                row.Attempts++;
+                row.LastError = ex.Message.Length > 2000 ? ex.Message[..2000] : ex.Message;
+                row.NextAttemptAt = time.GetUtcNow() + Backoff(opts, row.Attempts);
+                logger.LogWarning(ex, "Publishing {MessageType} {MessageId} failed (attempt {Attempts})", row.MessageType, row.MessageId, row.Attempts);
+                // Later rows wait: events of one service go out in the order they were committed.
+                break;
+            }
+        }
+
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+        return published;
+    }
+
+    async Task PublishAsync(OutboxMessage row, CancellationToken ct)
+    {
+        var type = OutboxExtensions.ResolveEventType(row.MessageType)
+            ?? throw new InvalidOperationException($"Unknown event type {row.MessageType}");
+        var message = JsonSerializer.Deserialize(row.Body, type, OutboxExtensions.Json)
+            ?? throw new InvalidOperationException($"Outbox row {row.Id} has an empty body");
+        await bus.Publish(message, type, ctx =>
+        {
+            ctx.MessageId = row.MessageId;
+            if (row.CorrelationId is { } correlationId)
+                ctx.CorrelationId = correlationId;
+        }, ct);
+    }
+
+    static TimeSpan Backoff(OutboxOptions opts, int attempts)
+    {
+        var ms = opts.FirstRetryDelay.TotalMilliseconds * Math.Pow(2, Math.Min(attempts - 1, 16));
+        return TimeSpan.FromMilliseconds(Math.Min(ms, opts.MaxRetryDelay.TotalMilliseconds));
+    }
+
+    Task DelayAsync(TimeSpan delay, CancellationToken ct) =>
+        Task.Delay(delay, time, ct).ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+}

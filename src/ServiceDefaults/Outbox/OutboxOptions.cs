@@ -1,0 +1,17 @@
+namespace MlOps.ServiceDefaults.Outbox;
+
+public sealed class OutboxOptions
+{
+    /// <summary>Whether this process publishes its outbox. Off only in tests that stage a crash between commit and publish.</summary>
+    public bool DispatcherEnabled { get; set; } = true;
+
+    /// <summary>How often the outbox is checked when nothing signalled new rows (rows written by another process).</summary>
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    public int BatchSize { get; set; } = 100;
+
+    /// <summary>Backoff after a failed publish grows from this, doubling per attempt up to <see cref="MaxRetryDelay"/>.</summary>
+    public TimeSpan FirstRetryDelay { get; set; } = TimeSpan.FromMilliseconds(500);
+
+    public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromSeconds(30);
+}

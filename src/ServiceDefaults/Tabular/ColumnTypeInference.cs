@@ -1,0 +1,92 @@
+using System.Globalization;
+using MlOps.Contracts;
+
+namespace MlOps.ServiceDefaults.Tabular;
+
+public static class ColumnTypes
+{
+    public const string Integer = "integer";
+    public const string Float = "float";
+    public const string Boolean = "boolean";
+    public const string Timestamp = "timestamp";
+    public const string String = "string";
+}
+
+/// <summary>
+/// Infers a column's type in one pass: the narrowest of integer, float, boolean, timestamp that every non-null value
+/// fits, else string. Missing values (<c>""</c>, <c>NA</c>, <c>null</c>) are counted, not treated as text.
+/// </summary>
+public sealed class ColumnTypeInference(string name)
+{
+    const int MaxDistinctTracked = 10_000;
+    bool _int = true, _float = true, _bool = true, _time = true;
+    long _numeric;
+    double _mean, _m2, _min = double.PositiveInfinity, _max = double.NegativeInfinity;
+    readonly HashSet<string> _distinct = new(StringComparer.Ordinal);
+
+    public string Name { get; } = name;
+    public long Count { get; private set; }
+    public long Nulls { get; private set; }
+
+    public void Observe(ReadOnlySpan<char> value)
+    {
+        Count++;
+        if (IsMissing(value))
+        {
+            Nulls++;
+            return;
+        }
+        if (_int && !long.TryParse(value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out _))
+            _int = false;
+        if (_float)
+        {
+            if (double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var x))
+                Accumulate(x);
+            else
+                _float = false;
+        }
+        if (_distinct.Count < MaxDistinctTracked)
+            _distinct.Add(value.ToString());
+        if (_bool && !IsBoolean(value))
+            _bool = false;
+        if (_time && (_float || !DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out _)))
+            _time = false;
+    }
+
+    public string Type =>
+        Count == Nulls ? ColumnTypes.String
+        : _int ? ColumnTypes.Integer
+        : _float ? ColumnTypes.Float
+        : _bool ? ColumnTypes.Boolean
+        : _time ? ColumnTypes.Timestamp
+        : ColumnTypes.String;
+
+    /// <summary>Summary statistics; numeric ones only when the column is numeric. Distinct counts stop at 10,000.</summary>
+    public ColumnSummary Summary()
+    {
+        var numeric = Type is ColumnTypes.Integer or ColumnTypes.Float && _numeric > 0;
+        return new ColumnSummary(Name, Type, Count, Nulls,
+            numeric ? _mean : null,
+            numeric ? (_numeric > 1 ? Math.Sqrt(_m2 / (_numeric - 1)) : 0) : null,
+            numeric ? _min : null,
+            numeric ? _max : null,
+            _distinct.Count);
+    }
+
+    // Welford's update: one pass, numerically stable.
+    void Accumulate(double x)
+    {
+        _numeric++;
+        var delta = x - _mean;
+        _mean += delta / _numeric;
+        _m2 += delta * (x - _mean);
+        if (x < _min) _min = x;
+        if (x > _max) _max = x;
+    }
+
+    public static bool IsMissing(ReadOnlySpan<char> value) =>
+        value.IsEmpty || value.SequenceEqual("NA") || value.SequenceEqual("null") || value.SequenceEqual("NULL");
+
+    static bool IsBoolean(ReadOnlySpan<char> v) =>
+        v.Equals("true", StringComparison.OrdinalIgnoreCase) || v.Equals("false", StringComparison.OrdinalIgnoreCase);
+}

@@ -1,0 +1,190 @@
+using System.Text;
+using System.Text.Json;
+using MlOps.Contracts;
+
+namespace MlOps.ServiceDefaults.Tabular;
+
+/// <summary>What one streaming pass over a batch found: its columns with inferred types, its row count, and its problems.</summary>
+public sealed record TabularScan(IReadOnlyList<ColumnInfo> Columns, long Rows, IReadOnlyList<Anomaly> Problems, long ProblemCount, IReadOnlyList<ColumnSummary> Summaries)
+{
+    public bool HasErrors => Problems.Any(p => p.Severity == Severities.Error);
+}
+
+public static class Severities
+{
+    public const string Warning = "WARNING";
+    public const string Error = "ERROR";
+}
+
+public sealed record TabularLimits(int MaxColumns = 1000, int MaxFieldLength = 1 << 20, int MaxReportedProblems = 50);
+
+/// <summary>
+/// Reads a CSV or NDJSON batch once, in constant memory: infers column types, counts rows and nulls, and collects
+/// row-level problems (ragged rows, mixed JSON types) as anomalies with their line numbers. Input that cannot be read at
+/// all (unbalanced quote, invalid UTF-8, no header) throws <see cref="TabularFormatException"/>.
+/// </summary>
+public static class TabularScanner
+{
+    static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
+    public static TabularScan Scan(Stream content, string format, TabularLimits limits) => format switch
+    {
+        BatchFormats.Csv => ScanCsv(content, limits),
+        BatchFormats.Ndjson => ScanNdjson(content, limits),
+        _ => throw new ArgumentException($"Unknown batch format '{format}' (expected csv or ndjson)", nameof(format)),
+    };
+
+    static TabularScan ScanCsv(Stream content, TabularLimits limits)
+    {
+        // detectEncodingFromByteOrderMarks strips a UTF-8 BOM; anything that is not UTF-8 fails loudly.
+        using var text = new StreamReader(content, StrictUtf8, detectEncodingFromByteOrderMarks: true, bufferSize: 64 * 1024, leaveOpen: true);
+        var reader = new CsvRecordReader(text, limits.MaxFieldLength);
+        var fields = new List<string>();
+        if (!reader.TryRead(fields) || fields is [""])
+            throw new TabularFormatException("the batch is empty: expected a header row naming the columns", 1);
+        var columns = Header(fields, limits);
+        var problems = new ProblemLog(limits.MaxReportedProblems);
+        long rows = 0;
+
+        while (reader.TryRead(fields))
+        {
+            if (fields is [""])
+                continue; // blank line
+            if (fields.Count != columns.Length)
+            {
+                problems.Add(new Anomaly(Severities.Error, "ragged_row", null,
+                    $"row has {fields.Count} fields, the header has {columns.Length}", reader.RecordLine));
+                continue;
+            }
+            rows++;
+            for (var i = 0; i < columns.Length; i++)
+                columns[i].Observe(fields[i]);
+        }
+
+        if (rows == 0 && problems.Count == 0)
+            problems.Add(new Anomaly(Severities.Error, "no_rows", null, "the batch has a header but no data rows", 2));
+        return Result(columns, rows, problems);
+    }
+
+    static ColumnTypeInference[] Header(List<string> fields, TabularLimits limits)
+    {
+        if (fields.Count > limits.MaxColumns)
+            throw new TabularFormatException($"the header has {fields.Count} columns, more than the limit of {limits.MaxColumns}", 1);
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < fields.Count; i++)
+        {
+            if (fields[i].Length == 0)
+                throw new TabularFormatException("a column has an empty name in the header", 1, i + 1);
+            if (!seen.Add(fields[i]))
+                throw new TabularFormatException($"the column name '{fields[i]}' appears twice in the header", 1, i + 1);
+        }
+        return fields.Select(f => new ColumnTypeInference(f)).ToArray();
+    }
+
+    static TabularScan ScanNdjson(Stream content, TabularLimits limits)
+    {
+        using var text = new StreamReader(content, StrictUtf8, detectEncodingFromByteOrderMarks: true, bufferSize: 64 * 1024, leaveOpen: true);
+        var columns = new List<ColumnTypeInference>();
+        var index = new Dictionary<string, int>(StringComparer.Ordinal);
+        var kinds = new List<JsonValueKind>();
+        var problems = new ProblemLog(limits.MaxReportedProblems);
+        long rows = 0, line = 0;
+        string? raw;
+
+        while ((raw = ReadLine(text, line + 1)) is not null)
+        {
+            line++;
+            if (string.IsNullOrWhiteSpace(raw))
+                continue;
+            if (raw.Length > limits.MaxFieldLength)
+                throw new TabularFormatException($"a line is longer than the limit of {limits.MaxFieldLength} characters", line);
+            JsonDocument doc;
+            try { doc = JsonDocument.Parse(raw); }
+            catch (JsonException ex)
+            {
+                problems.Add(new Anomaly(Severities.Error, "malformed_json", null, $"not a JSON object: {ex.Message}", line));
+                continue;
+            }
+            using (doc)
+            {
+                if (doc.RootElement.ValueKind != JsonValueKind.Object)
+                {
+                    problems.Add(new Anomaly(Severities.Error, "malformed_json", null, $"expected a JSON object, found {doc.RootElement.ValueKind}", line));
+                    continue;
+                }
+                rows++;
+                foreach (var property in doc.RootElement.EnumerateObject())
+                {
+                    if (!index.TryGetValue(property.Name, out var i))
+                    {
+                        if (columns.Count >= limits.MaxColumns)
+                            throw new TabularFormatException($"more than the limit of {limits.MaxColumns} distinct keys", line);
+                        i = columns.Count;
+                        index[property.Name] = i;
+                        var column = new ColumnTypeInference(property.Name);
+                        // Rows before this key appeared lacked it: they count as nulls.
+                        for (long r = 1; r < rows; r++)
+                            column.Observe("");
+                        columns.Add(column);
+                        kinds.Add(JsonValueKind.Undefined);
+                    }
+                    var value = property.Value;
+                    var kind = value.ValueKind is JsonValueKind.True or JsonValueKind.False ? JsonValueKind.True : value.ValueKind;
+                    if (kind != JsonValueKind.Null)
+                    {
+                        if (kinds[i] == JsonValueKind.Undefined)
+                            kinds[i] = kind;
+                        else if (kinds[i] != kind)
+                            problems.Add(new Anomaly(Severities.Error, "mixed_types", property.Name,
+                                $"value is a JSON {Describe(kind)} where earlier rows have a {Describe(kinds[i])}", line));
+                    }
+                    columns[i].Observe(kind switch
+                    {
+                        JsonValueKind.Null => "",
+                        JsonValueKind.String => value.GetString(),
+                        _ => value.GetRawText(),
+                    });
+                }
+                foreach (var column in columns)
+                    if (column.Count < rows)
+                        column.Observe("");
+            }
+        }
+
+        if (rows == 0 && problems.Count == 0)
+            throw new TabularFormatException("the batch is empty: expected one JSON object per line", 1);
+        return Result(columns.ToArray(), rows, problems);
+    }
+
+    static string? ReadLine(TextReader text, long line)
+    {
+        try { return text.ReadLine(); }
+        catch (DecoderFallbackException ex) { throw new TabularFormatException($"the input is not valid UTF-8 ({ex.Message})", line); }
+    }
+
+    static string Describe(JsonValueKind kind) => kind switch
+    {
+        JsonValueKind.True => "boolean",
+        JsonValueKind.Number => "number",
+        JsonValueKind.String => "string",
+        JsonValueKind.Object => "object",
+        JsonValueKind.Array => "array",
+        _ => kind.ToString().ToLowerInvariant(),
+    };
+
+    static TabularScan Result(ColumnTypeInference[] columns, long rows, ProblemLog problems) =>
+        new(columns.Select(c => new ColumnInfo(c.Name, c.Type, c.Nulls)).ToList(), rows, problems.Items, problems.Count, columns.Select(c => c.Summary()).ToList());
+
+    sealed class ProblemLog(int max)
+    {
+        public List<Anomaly> Items { get; } = [];
+        public long Count { get; private set; }
+
+        public void Add(Anomaly anomaly)
+        {
+            Count++;
+            if (Items.Count < max)
+                Items.Add(anomaly);
+        }
+    }
+}
