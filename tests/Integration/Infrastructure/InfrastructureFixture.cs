@@ -1,0 +1,62 @@
+using MlOps.AppHost.Infrastructure;
+using Xunit.Abstractions;
+using Xunit.Sdk;
+
+namespace MlOps.Tests.Integration.Infrastructure;
+
+/// <summary>
+/// One private RabbitMQ node and one private PostgreSQL cluster for the whole test run, on free ports in a temp
+/// directory, torn down at the end. Tests create their own databases so none depends on another's rows.
+/// </summary>
+public sealed class InfrastructureFixture(IMessageSink sink) : IAsyncLifetime
+{
+    readonly string _root = Path.Combine(Path.GetTempPath(), "mlops-tests-" + Guid.NewGuid().ToString("N")[..8]);
+    RabbitMqNode? _rabbit;
+    PostgresCluster? _postgres;
+    Task<SliceServices>? _slice;
+
+    public RabbitMqNode Rabbit => _rabbit ?? throw new InvalidOperationException("RabbitMQ is not started");
+    public PostgresCluster Postgres => _postgres ?? throw new InvalidOperationException("PostgreSQL is not started");
+    public string Messaging => Rabbit.ConnectionString;
+    public string Root => _root;
+
+    public async Task InitializeAsync()
+    {
+        Directory.CreateDirectory(_root);
+        void Log(string line) => sink.OnMessage(new DiagnosticMessage(line));
+        var rabbit = RabbitMqNode.StartAsync(Path.Combine(_root, "rabbitmq"), log: Log);
+        var postgres = PostgresCluster.StartAsync(Path.Combine(_root, "postgres"), log: Log);
+        _rabbit = await rabbit;
+        _postgres = await postgres;
+    }
+
+    /// <summary>Creates a database with a unique name and returns its connection string.</summary>
+    public async Task<string> CreateDatabaseAsync(string prefix)
+    {
+        var name = $"{prefix}_{Guid.NewGuid():N}"[..Math.Min(prefix.Length + 13, 60)];
+        await Postgres.EnsureDatabaseAsync(name);
+        return Postgres.ConnectionString(name);
+    }
+
+    /// <summary>Ingestion and Validation as real processes, started once and shared by the slice tests.</summary>
+    public Task<SliceServices> SliceAsync() => _slice ??= SliceServices.StartAsync(this);
+
+    public async Task DisposeAsync()
+    {
+        if (_slice is { IsCompletedSuccessfully: true })
+            await _slice.Result.DisposeAsync();
+        if (_rabbit is not null)
+            await _rabbit.DisposeAsync();
+        if (_postgres is not null)
+            await _postgres.DisposeAsync();
+        try { Directory.Delete(_root, recursive: true); }
+        catch (IOException) { }
+        catch (UnauthorizedAccessException) { }
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class InfrastructureCollection : ICollectionFixture<InfrastructureFixture>
+{
+    public const string Name = "infrastructure";
+}

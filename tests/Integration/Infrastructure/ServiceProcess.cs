@@ -1,0 +1,107 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net;
+using MlOps.AppHost.Infrastructure;
+
+namespace MlOps.Tests.Integration.Infrastructure;
+
+/// <summary>A platform service run as its own process from its build output, the way the AppHost runs it.</summary>
+public sealed class ServiceProcess : IAsyncDisposable
+{
+    readonly Process _process;
+    readonly ConcurrentQueue<string> _output = new();
+
+    ServiceProcess(string name, Process process, Uri baseAddress)
+    {
+        Name = name;
+        _process = process;
+        BaseAddress = baseAddress;
+        Client = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(60) };
+    }
+
+    public string Name { get; }
+    public Uri BaseAddress { get; }
+    public HttpClient Client { get; }
+    public IEnumerable<string> Output => _output;
+    public bool HasExited => _process.HasExited;
+
+    public static async Task<ServiceProcess> StartAsync(string project, IDictionary<string, string> environment, TimeSpan? timeout = null)
+    {
+        var dll = RepoPaths.ServiceDll(project);
+        var port = FreePort.Get();
+        var psi = new ProcessStartInfo("dotnet", [dll])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = Path.GetDirectoryName(dll)!,
+        };
+        psi.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}";
+        psi.Environment["DOTNET_ENVIRONMENT"] = "Development";
+        psi.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
+        foreach (var (key, value) in environment)
+            psi.Environment[key] = value;
+
+        var process = Process.Start(psi) ?? throw new InvalidOperationException($"could not start {dll}");
+        var service = new ServiceProcess(project, process, new Uri($"http://127.0.0.1:{port}/"));
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) service._output.Enqueue(e.Data); };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) service._output.Enqueue(e.Data); };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        await service.WaitHealthyAsync(timeout ?? TimeSpan.FromSeconds(90));
+        return service;
+    }
+
+    async Task WaitHealthyAsync(TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (DateTime.UtcNow < deadline)
+        {
+            if (_process.HasExited)
+                throw new InvalidOperationException($"{Name} exited with {_process.ExitCode}:\n{string.Join('\n', _output.TakeLast(40))}");
+            try
+            {
+                using var response = await Client.GetAsync("health");
+                if (response.StatusCode == HttpStatusCode.OK)
+                    return;
+            }
+            catch (HttpRequestException) { }
+            await Task.Delay(250);
+        }
+        throw new TimeoutException($"{Name} did not become healthy within {timeout}:\n{string.Join('\n', _output.TakeLast(40))}");
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Client.Dispose();
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+        _process.Dispose();
+    }
+}
+
+static class RepoPaths
+{
+    public static string Root { get; } = FindRoot();
+
+    static string FindRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "MlOps.sln")))
+                return dir.FullName;
+        throw new InvalidOperationException("MlOps.sln not found above " + AppContext.BaseDirectory);
+    }
+
+    /// <summary>The service's own build output, built with the same configuration as the tests.</summary>
+    public static string ServiceDll(string project)
+    {
+        var configuration = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)).Parent!.Name; // bin/<Configuration>/net10.0/
+        var dll = Path.Combine(Root, "src", project, "bin", configuration, "net10.0", project + ".dll");
+        return File.Exists(dll) ? dll : throw new FileNotFoundException($"{dll} is missing: build the solution first", dll);
+    }
+
+    public static string SharedData(string file) => Path.Combine(Root, "..", "shared", "data", file);
+}

@@ -1,0 +1,60 @@
+namespace MlOps.Tests.Integration.Infrastructure;
+
+/// <summary>Ingestion and Validation as processes against the shared broker, each with its own database and one blob database.</summary>
+public sealed class SliceServices : IAsyncDisposable
+{
+    readonly Dictionary<string, string> _validationEnv;
+
+    SliceServices(ServiceProcess ingestion, ServiceProcess validation, Dictionary<string, string> validationEnv)
+    {
+        Ingestion = ingestion;
+        Validation = validation;
+        _validationEnv = validationEnv;
+    }
+
+    public ServiceProcess Ingestion { get; }
+    public ServiceProcess? Validation { get; private set; }
+
+    public static async Task<SliceServices> StartAsync(InfrastructureFixture infra)
+    {
+        var blobs = await infra.CreateDatabaseAsync("blobs");
+        var ingestionEnv = new Dictionary<string, string>
+        {
+            ["ConnectionStrings__messaging"] = infra.Messaging,
+            ["ConnectionStrings__blobs"] = blobs,
+            ["ConnectionStrings__ingestiondb"] = await infra.CreateDatabaseAsync("ingestiondb"),
+        };
+        var validationEnv = new Dictionary<string, string>
+        {
+            ["ConnectionStrings__messaging"] = infra.Messaging,
+            ["ConnectionStrings__blobs"] = blobs,
+            ["ConnectionStrings__validationdb"] = await infra.CreateDatabaseAsync("validationdb"),
+        };
+        var ingestion = ServiceProcess.StartAsync("Ingestion", ingestionEnv);
+        var validation = ServiceProcess.StartAsync("Validation", validationEnv);
+        return new SliceServices(await ingestion, await validation, validationEnv);
+    }
+
+    /// <summary>Stops Validation, runs <paramref name="whileDown"/>, then starts it again on the same database.</summary>
+    public async Task WithValidationDownAsync(Func<Task> whileDown)
+    {
+        if (Validation is not null)
+            await Validation.DisposeAsync();
+        Validation = null;
+        try
+        {
+            await whileDown();
+        }
+        finally
+        {
+            Validation = await ServiceProcess.StartAsync("Validation", _validationEnv);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Ingestion.DisposeAsync();
+        if (Validation is not null)
+            await Validation.DisposeAsync();
+    }
+}

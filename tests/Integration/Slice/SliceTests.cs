@@ -1,0 +1,169 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using MlOps.Tests.Integration.Infrastructure;
+
+namespace MlOps.Tests.Integration.Slice;
+
+/// <summary>Ingestion and Validation as real processes on the real broker and database, driven over HTTP.</summary>
+[Collection(InfrastructureCollection.Name)]
+public sealed class SliceTests(InfrastructureFixture infra)
+{
+    static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    static string Dataset() => "ds-" + Guid.NewGuid().ToString("N")[..10];
+
+    [Fact]
+    public async Task A_posted_csv_batch_is_stored_validated_and_shows_its_status()
+    {
+        var slice = await infra.SliceAsync();
+        var dataset = Dataset();
+        var csv = await File.ReadAllTextAsync(RepoPaths.SharedData("seattle-weather.csv"));
+
+        var accepted = await PostAsync(slice, dataset, csv, "text/csv");
+
+        Assert.Equal(HttpStatusCode.Accepted, accepted.Status);
+        Assert.StartsWith("sha256:", accepted.Body.GetProperty("contentHash").GetString());
+        Assert.Equal(1461, accepted.Body.GetProperty("rows").GetInt64());
+        var columns = accepted.Body.GetProperty("columns").EnumerateArray().ToDictionary(c => c.GetProperty("name").GetString()!, c => c.GetProperty("type").GetString());
+        Assert.Equal("timestamp", columns["date"]);
+        Assert.Equal("float", columns["precipitation"]);
+        Assert.Equal("string", columns["weather"]);
+
+        var batch = await WaitForStatusAsync(slice, dataset, accepted.Body.GetProperty("batchId").GetGuid());
+        Assert.Equal("validated", batch.GetProperty("status").GetString());
+
+        var report = await slice.Validation!.Client.GetFromJsonAsync<JsonElement>($"reports/{accepted.Body.GetProperty("batchId").GetGuid()}");
+        var temp = report.GetProperty("profile").EnumerateArray().Single(c => c.GetProperty("name").GetString() == "temp_max");
+        Assert.Equal(-1.6, temp.GetProperty("min").GetDouble(), 3);
+        Assert.Equal(35.6, temp.GetProperty("max").GetDouble(), 3);
+    }
+
+    [Fact]
+    public async Task The_same_bytes_posted_twice_are_the_same_batch()
+    {
+        var slice = await infra.SliceAsync();
+        var dataset = Dataset();
+        const string csv = "a,b\n1,x\n2,y\n";
+
+        var first = await PostAsync(slice, dataset, csv, "text/csv");
+        var second = await PostAsync(slice, dataset, csv, "text/csv");
+
+        Assert.Equal(first.Body.GetProperty("batchId").GetGuid(), second.Body.GetProperty("batchId").GetGuid());
+        Assert.False(first.Body.GetProperty("duplicate").GetBoolean());
+        Assert.True(second.Body.GetProperty("duplicate").GetBoolean());
+        var batches = await slice.Ingestion.Client.GetFromJsonAsync<JsonElement>($"datasets/{dataset}/batches");
+        Assert.Equal(1, batches.GetArrayLength());
+    }
+
+    [Fact]
+    public async Task A_batch_with_ragged_rows_is_stored_and_rejected_naming_the_lines()
+    {
+        var slice = await infra.SliceAsync();
+        var dataset = Dataset();
+
+        var accepted = await PostAsync(slice, dataset, "a,b,c\n1,2,3\n4,5\n6,7,8\n", "text/csv");
+
+        Assert.Equal(HttpStatusCode.Accepted, accepted.Status);
+        var batch = await WaitForStatusAsync(slice, dataset, accepted.Body.GetProperty("batchId").GetGuid());
+        Assert.Equal("rejected", batch.GetProperty("status").GetString());
+        var reason = Assert.Single(batch.GetProperty("reasons").EnumerateArray());
+        Assert.Equal("ragged_row", reason.GetProperty("kind").GetString());
+        Assert.Equal(3, reason.GetProperty("line").GetInt64());
+        Assert.Equal("ERROR", reason.GetProperty("severity").GetString());
+    }
+
+    [Fact]
+    public async Task An_ndjson_batch_is_accepted_and_validated()
+    {
+        var slice = await infra.SliceAsync();
+        var dataset = Dataset();
+
+        var accepted = await PostAsync(slice, dataset, "{\"x\":1,\"y\":\"a\"}\n{\"x\":2.5,\"y\":null}\n", "application/x-ndjson");
+
+        Assert.Equal(HttpStatusCode.Accepted, accepted.Status);
+        Assert.Equal(2, accepted.Body.GetProperty("rows").GetInt64());
+        var batch = await WaitForStatusAsync(slice, dataset, accepted.Body.GetProperty("batchId").GetGuid());
+        Assert.Equal("validated", batch.GetProperty("status").GetString());
+    }
+
+    [Theory]
+    [InlineData("", "text/csv", 400, "empty")]
+    [InlineData("a,b\n1,2\n", "application/json", 415, "text/csv")]
+    [InlineData("a,b\n1,2\n", null, 415, "(none)")]
+    [InlineData("a,b\n\"1,2\n3,4\n", "text/csv", 400, "line 2")]
+    [InlineData("a,,c\n1,2,3\n", "text/csv", 400, "empty name")]
+    public async Task Bad_input_gets_a_problem_naming_it(string body, string? contentType, int status, string mentions)
+    {
+        var slice = await infra.SliceAsync();
+        using var content = new ByteArrayContent(Encoding.UTF8.GetBytes(body));
+        if (contentType is not null)
+            content.Headers.ContentType = new(contentType);
+
+        using var response = await slice.Ingestion.Client.PostAsync($"datasets/{Dataset()}/batches", content);
+
+        Assert.Equal(status, (int)response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Contains(mentions, problem.GetProperty("detail").GetString(), StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public async Task An_invalid_dataset_name_and_an_unknown_batch_get_problems()
+    {
+        var slice = await infra.SliceAsync();
+        using var bad = await slice.Ingestion.Client.PostAsync("datasets/bad%20name!/batches", new StringContent("a\n1\n", Encoding.UTF8, "text/csv"));
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        Assert.Contains("invalid", (await bad.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString());
+
+        using var missing = await slice.Ingestion.Client.GetAsync($"datasets/{Dataset()}/batches/{Guid.NewGuid()}");
+        Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+        Assert.Equal("application/problem+json", missing.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Fact]
+    public async Task A_batch_posted_while_validation_is_down_is_validated_when_it_comes_back()
+    {
+        var slice = await infra.SliceAsync();
+        var dataset = Dataset();
+        Guid batchId = default;
+
+        await slice.WithValidationDownAsync(async () =>
+        {
+            var accepted = await PostAsync(slice, dataset, "n,label\n1,a\n2,b\n", "text/csv");
+            batchId = accepted.Body.GetProperty("batchId").GetGuid();
+            await Task.Delay(1500);
+            var pending = await slice.Ingestion.Client.GetFromJsonAsync<JsonElement>($"datasets/{dataset}/batches/{batchId}");
+            Assert.Equal("arrived", pending.GetProperty("status").GetString());
+        });
+
+        var batch = await WaitForStatusAsync(slice, dataset, batchId);
+        Assert.Equal("validated", batch.GetProperty("status").GetString());
+    }
+
+    static async Task<(HttpStatusCode Status, JsonElement Body)> PostAsync(SliceServices slice, string dataset, string body, string contentType)
+    {
+        using var content = new StringContent(body, Encoding.UTF8, contentType);
+        using var response = await slice.Ingestion.Client.PostAsync($"datasets/{dataset}/batches", content);
+        var json = await response.Content.ReadFromJsonAsync<JsonElement>(Json);
+        Assert.True(response.StatusCode == HttpStatusCode.Accepted, $"expected 202, got {(int)response.StatusCode}: {json}");
+        return (response.StatusCode, json);
+    }
+
+    static async Task<JsonElement> WaitForStatusAsync(SliceServices slice, string dataset, Guid batchId)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        JsonElement batch;
+        do
+        {
+            batch = await slice.Ingestion.Client.GetFromJsonAsync<JsonElement>($"datasets/{dataset}/batches/{batchId}");
+            if (batch.GetProperty("status").GetString() != "arrived")
+                return batch;
+            await Task.Delay(200);
+        }
+        while (DateTime.UtcNow < deadline);
+        Assert.Fail($"batch {batchId} still 'arrived' after 30 s: {batch}");
+        return batch;
+    }
+}
