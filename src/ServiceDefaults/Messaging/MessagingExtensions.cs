@@ -61,6 +61,13 @@ public static class MessagingExtensions
                 cfg.ConfigureEndpoints(context);
             });
         });
+        // Start-up waits for the bus and its endpoints, so queues exist before the service reports healthy or publishes.
+        builder.Services.Configure<MassTransitHostOptions>(o =>
+        {
+            o.WaitUntilStarted = true;
+            o.StartTimeout = TimeSpan.FromSeconds(60);
+            o.StopTimeout = TimeSpan.FromSeconds(15);
+        });
         builder.Services.AddHostedService<OutboxDispatcher<TDbContext>>();
         return builder;
     }

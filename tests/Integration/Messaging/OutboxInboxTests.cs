@@ -1,0 +1,129 @@
+using MassTransit;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using MlOps.Contracts;
+using MlOps.ServiceDefaults.Outbox;
+using MlOps.Tests.Integration.Infrastructure;
+using RabbitMQ.Client;
+
+namespace MlOps.Tests.Integration.Messaging;
+
+[Collection(InfrastructureCollection.Name)]
+public sealed class OutboxInboxTests(InfrastructureFixture infra)
+{
+    static string Key() => "m-" + Guid.NewGuid().ToString("N")[..12];
+
+    [Fact]
+    public async Task A_state_change_and_its_event_commit_together_and_nothing_is_published_before_commit()
+    {
+        var db = await infra.CreateDatabaseAsync("outbox");
+        using var host = await TestHost.StartAsync(infra.Messaging, db, dispatcher: true, x => x.AddConsumer<RecordFeedbackConsumer>());
+        var key = Key();
+
+        // A failed transaction leaves neither the state change nor the event.
+        await host.InScopeAsync(async ctx =>
+        {
+            await using var tx = await ctx.Database.BeginTransactionAsync();
+            ctx.Effects.Add(new Effect { Key = key + "-state" });
+            ctx.AddEvent(TestHost.Feedback(key));
+            await ctx.SaveChangesAsync();
+            await tx.RollbackAsync();
+            return 0;
+        });
+
+        Assert.Equal(0, await host.SettledEffectsAsync(key, 0, TimeSpan.FromSeconds(1.5)));
+        Assert.Equal(0, await host.InScopeAsync(ctx => ctx.Set<OutboxMessage>().CountAsync()));
+        Assert.Equal(0, await host.EffectsAsync(key + "-state"));
+    }
+
+    [Fact]
+    public async Task An_event_committed_while_the_dispatcher_is_down_goes_out_once_after_restart()
+    {
+        var db = await infra.CreateDatabaseAsync("outbox");
+        var key = Key();
+
+        // The process commits and dies before its dispatcher publishes.
+        using (var crashed = await TestHost.StartAsync(infra.Messaging, db, dispatcher: false))
+        {
+            await crashed.InScopeAsync(ctx =>
+            {
+                ctx.AddEvent(TestHost.Feedback(key));
+                return ctx.SaveChangesAsync();
+            });
+            await crashed.StopAsync();
+        }
+
+        using var restarted = await TestHost.StartAsync(infra.Messaging, db, dispatcher: true, x => x.AddConsumer<RecordFeedbackConsumer>());
+
+        Assert.Equal(1, await restarted.SettledEffectsAsync(key, 1));
+        var row = await restarted.InScopeAsync(ctx => ctx.Set<OutboxMessage>().SingleAsync());
+        Assert.NotNull(row.SentAt);
+    }
+
+    [Fact]
+    public async Task An_event_published_again_after_a_crash_before_it_was_marked_sent_has_one_effect()
+    {
+        var db = await infra.CreateDatabaseAsync("outbox");
+        using var host = await TestHost.StartAsync(infra.Messaging, db, dispatcher: true, x => x.AddConsumer<RecordFeedbackConsumer>());
+        var key = Key();
+        await host.InScopeAsync(ctx =>
+        {
+            ctx.AddEvent(TestHost.Feedback(key));
+            return ctx.SaveChangesAsync();
+        });
+        Assert.Equal(1, await host.SettledEffectsAsync(key, 1, TimeSpan.FromSeconds(0.5)));
+
+        // As if the dispatcher had published but died before recording it: the row is due again.
+        await host.InScopeAsync(ctx => ctx.Set<OutboxMessage>().ExecuteUpdateAsync(s => s.SetProperty(m => m.SentAt, (DateTimeOffset?)null)));
+        host.Services.GetRequiredService<OutboxSignal>().Notify();
+
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (DateTime.UtcNow < deadline && await host.InScopeAsync(ctx => ctx.Set<OutboxMessage>().AnyAsync(m => m.SentAt == null)))
+            await Task.Delay(100);
+        Assert.False(await host.InScopeAsync(ctx => ctx.Set<OutboxMessage>().AnyAsync(m => m.SentAt == null)), "the row was not published again");
+        Assert.Equal(1, await host.SettledEffectsAsync(key, 1));
+        Assert.Equal(1, await host.InScopeAsync(ctx => ctx.Set<InboxMessage>().CountAsync()));
+    }
+
+    [Fact]
+    public async Task The_same_message_delivered_twice_has_one_effect()
+    {
+        var db = await infra.CreateDatabaseAsync("inbox");
+        using var host = await TestHost.StartAsync(infra.Messaging, db, dispatcher: true, x => x.AddConsumer<RecordFeedbackConsumer>());
+        var key = Key();
+        var message = TestHost.Feedback(key);
+        var messageId = Guid.NewGuid();
+        var bus = host.Services.GetRequiredService<IBus>();
+
+        await bus.Publish(message, ctx => ctx.MessageId = messageId);
+        await bus.Publish(message, ctx => ctx.MessageId = messageId);
+
+        Assert.Equal(1, await host.SettledEffectsAsync(key, 1));
+        Assert.Equal(1, await host.InScopeAsync(ctx => ctx.Set<InboxMessage>().CountAsync(m => m.MessageId == messageId)));
+    }
+
+    [Fact]
+    public async Task A_message_that_keeps_failing_is_retried_then_moved_to_the_error_queue()
+    {
+        var db = await infra.CreateDatabaseAsync("poison");
+        using var host = await TestHost.StartAsync(infra.Messaging, db, dispatcher: true, x => x.AddConsumer<FailingFeedbackConsumer>());
+        var key = Key();
+        await host.Services.GetRequiredService<IBus>().Publish(TestHost.Feedback(key));
+
+        var factory = new ConnectionFactory { Uri = new Uri(infra.Messaging) };
+        await using var connection = await factory.CreateConnectionAsync();
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        uint inError = 0;
+        while (DateTime.UtcNow < deadline && inError == 0)
+        {
+            await Task.Delay(500);
+            // A passive declare of a queue that does not exist yet closes the channel: use a fresh one each time.
+            await using var channel = await connection.CreateChannelAsync();
+            try { inError = (await channel.QueueDeclarePassiveAsync("failing-feedback_error")).MessageCount; }
+            catch (RabbitMQ.Client.Exceptions.OperationInterruptedException) { }
+        }
+        Assert.Equal(1u, inError);
+        Assert.Equal(0, await host.EffectsAsync(key));
+    }
+}
