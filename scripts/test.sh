@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Runs the whole test suite: unit, integration (private RabbitMQ + PostgreSQL), AppHost end to end.
+# Results land in TestResults/*.trx; the last line is "N passed, N failed[, N skipped]".
+set -uo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$root"
+scripts/install-deps.sh || exit 1
+rm -rf TestResults
+dotnet build MlOps.sln -c Debug -nologo -clp:ErrorsOnly || exit 1
+dotnet test MlOps.sln -c Debug --no-build --nologo --results-directory TestResults --logger "trx" --logger "console;verbosity=minimal" "$@"
+status=$?
+python3 scripts/test-summary.py TestResults || status=1
+exit $status
