@@ -1,4 +1,5 @@
 using MlOps.ServiceDefaults;
+using MlOps.ServiceDefaults.Tabular;
 using MlOps.Validation.Consumers;
 using MlOps.Validation.Data;
 
@@ -10,6 +11,8 @@ public static class Extensions
     {
         builder.AddServiceDatabase<ValidationDbContext>("validationdb");
         builder.AddEventBus<ValidationDbContext>(x => x.AddConsumer<ValidateBatchConsumer>());
+        builder.Services.AddSingleton(new TabularLimits());
+        builder.Services.AddScoped<BatchValidator>();
         return builder;
     }
 }

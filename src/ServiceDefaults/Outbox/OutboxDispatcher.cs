@@ -105,6 +105,10 @@ public sealed class OutboxDispatcher<TDbContext>(
 
     async Task PublishAsync(OutboxMessage row, CancellationToken ct)
     {
+        // Publishing later, from a background loop, would start a new trace; parent it on the work that committed the event.
+        using var activity = OutboxActivity.Source.StartActivity($"outbox publish {row.MessageType}", System.Diagnostics.ActivityKind.Producer,
+            row.TraceParent is { } parent && System.Diagnostics.ActivityContext.TryParse(parent, null, out var context) ? context : default);
+        activity?.SetTag("messaging.message.id", row.MessageId.ToString());
         var type = OutboxExtensions.ResolveEventType(row.MessageType)
             ?? throw new InvalidOperationException($"Unknown event type {row.MessageType}");
         var message = JsonSerializer.Deserialize(row.Body, type, OutboxExtensions.Json)
@@ -125,4 +129,9 @@ public sealed class OutboxDispatcher<TDbContext>(
 
     Task DelayAsync(TimeSpan delay, CancellationToken ct) =>
         Task.Delay(delay, time, ct).ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+}
+
+static class OutboxActivity
+{
+    public static readonly System.Diagnostics.ActivitySource Source = new("MlOps.Outbox");
 }

@@ -25,6 +25,7 @@ public static class OutboxExtensions
             MessageType = type.FullName!,
             Body = JsonSerializer.Serialize(message, type, Json),
             CorrelationId = correlationId,
+            TraceParent = System.Diagnostics.Activity.Current?.Id,
             CreatedAt = (time ?? TimeProvider.System).GetUtcNow(),
         });
         return id;

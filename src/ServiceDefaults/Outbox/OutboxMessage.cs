@@ -8,6 +8,8 @@ public sealed class OutboxMessage
     public required string MessageType { get; set; }
     public required string Body { get; set; }
     public Guid? CorrelationId { get; set; }
+    /// <summary>W3C trace context of the work that caused the event, so publishing continues the same trace.</summary>
+    public string? TraceParent { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset? SentAt { get; set; }
     public int Attempts { get; set; }

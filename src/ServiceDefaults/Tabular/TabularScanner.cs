@@ -16,6 +16,16 @@ public static class Severities
     public const string Error = "ERROR";
 }
 
+/// <summary>Sees every row of a scan as it streams past, so further statistics need no second pass.</summary>
+public interface ITabularVisitor
+{
+    /// <summary>A column seen for the first time: CSV columns come from the header; an NDJSON key may first appear after <paramref name="precedingRows"/> rows, which lacked it.</summary>
+    void OnColumn(int index, string name, long precedingRows);
+
+    /// <summary>One well-formed row; <c>values[i]</c> is the text of column i (<c>""</c> when missing or JSON null).</summary>
+    void OnRow(IReadOnlyList<string> values, long line);
+}
+
 public sealed record TabularLimits(int MaxColumns = 1000, int MaxFieldLength = 1 << 20, int MaxReportedProblems = 50);
 
 /// <summary>
@@ -27,14 +37,14 @@ public static class TabularScanner
 {
     static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
-    public static TabularScan Scan(Stream content, string format, TabularLimits limits) => format switch
+    public static TabularScan Scan(Stream content, string format, TabularLimits limits, ITabularVisitor? visitor = null) => format switch
     {
-        BatchFormats.Csv => ScanCsv(content, limits),
-        BatchFormats.Ndjson => ScanNdjson(content, limits),
+        BatchFormats.Csv => ScanCsv(content, limits, visitor),
+        BatchFormats.Ndjson => ScanNdjson(content, limits, visitor),
         _ => throw new ArgumentException($"Unknown batch format '{format}' (expected csv or ndjson)", nameof(format)),
     };
 
-    static TabularScan ScanCsv(Stream content, TabularLimits limits)
+    static TabularScan ScanCsv(Stream content, TabularLimits limits, ITabularVisitor? visitor)
     {
         // detectEncodingFromByteOrderMarks strips a UTF-8 BOM; anything that is not UTF-8 fails loudly.
         using var text = new StreamReader(content, StrictUtf8, detectEncodingFromByteOrderMarks: true, bufferSize: 64 * 1024, leaveOpen: true);
@@ -43,6 +53,8 @@ public static class TabularScanner
         if (!reader.TryRead(fields) || fields is [""])
             throw new TabularFormatException("the batch is empty: expected a header row naming the columns", 1);
         var columns = Header(fields, limits);
+        for (var i = 0; i < columns.Length; i++)
+            visitor?.OnColumn(i, columns[i].Name, 0);
         var problems = new ProblemLog(limits.MaxReportedProblems);
         long rows = 0;
 
@@ -59,6 +71,7 @@ public static class TabularScanner
             rows++;
             for (var i = 0; i < columns.Length; i++)
                 columns[i].Observe(fields[i]);
+            visitor?.OnRow(fields, reader.RecordLine);
         }
 
         if (rows == 0 && problems.Count == 0)
@@ -81,12 +94,13 @@ public static class TabularScanner
         return fields.Select(f => new ColumnTypeInference(f)).ToArray();
     }
 
-    static TabularScan ScanNdjson(Stream content, TabularLimits limits)
+    static TabularScan ScanNdjson(Stream content, TabularLimits limits, ITabularVisitor? visitor)
     {
         using var text = new StreamReader(content, StrictUtf8, detectEncodingFromByteOrderMarks: true, bufferSize: 64 * 1024, leaveOpen: true);
         var columns = new List<ColumnTypeInference>();
         var index = new Dictionary<string, int>(StringComparer.Ordinal);
         var kinds = new List<JsonValueKind>();
+        var values = new List<string>();
         var problems = new ProblemLog(limits.MaxReportedProblems);
         long rows = 0, line = 0;
         string? raw;
@@ -113,6 +127,8 @@ public static class TabularScanner
                     continue;
                 }
                 rows++;
+                for (var v = 0; v < values.Count; v++)
+                    values[v] = "";
                 foreach (var property in doc.RootElement.EnumerateObject())
                 {
                     if (!index.TryGetValue(property.Name, out var i))
@@ -127,6 +143,8 @@ public static class TabularScanner
                             column.Observe("");
                         columns.Add(column);
                         kinds.Add(JsonValueKind.Undefined);
+                        values.Add("");
+                        visitor?.OnColumn(i, property.Name, rows - 1);
                     }
                     var value = property.Value;
                     var kind = value.ValueKind is JsonValueKind.True or JsonValueKind.False ? JsonValueKind.True : value.ValueKind;
@@ -138,16 +156,19 @@ public static class TabularScanner
                             problems.Add(new Anomaly(Severities.Error, "mixed_types", property.Name,
                                 $"value is a JSON {Describe(kind)} where earlier rows have a {Describe(kinds[i])}", line));
                     }
-                    columns[i].Observe(kind switch
+                    var valueText = kind switch
                     {
                         JsonValueKind.Null => "",
-                        JsonValueKind.String => value.GetString(),
+                        JsonValueKind.String => value.GetString() ?? "",
                         _ => value.GetRawText(),
-                    });
+                    };
+                    values[i] = valueText;
+                    columns[i].Observe(valueText);
                 }
                 foreach (var column in columns)
                     if (column.Count < rows)
                         column.Observe("");
+                visitor?.OnRow(values, line);
             }
         }
 

@@ -1,14 +1,23 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using MlOps.Validation.Data;
+using MlOps.Validation.Schemas;
 
 namespace MlOps.Validation.Apis;
+
+public sealed record SchemaDto(string Dataset, int Version, string Source, DatasetSchema Schema, long AcceptedBatches, long AcceptedRows, DateTimeOffset UpdatedAt)
+{
+    public static SchemaDto From(DatasetState s) => new(s.Dataset, s.SchemaVersion, s.SchemaSource, s.Schema, s.AcceptedBatches, s.AcceptedRows, s.UpdatedAt);
+}
 
 public static class ValidationApi
 {
     public static IEndpointRouteBuilder MapValidationApi(this IEndpointRouteBuilder app)
     {
         app.MapGroup("/reports").WithTags("Reports").MapGet("/{batchId:guid}", GetReport);
+        var datasets = app.MapGroup("/datasets").WithTags("Schemas");
+        datasets.MapGet("/{dataset}/schema", GetSchema);
+        datasets.MapPut("/{dataset}/schema", PutSchema).ProducesValidationProblem();
         return app;
     }
 
@@ -18,5 +27,41 @@ public static class ValidationApi
         return report is null
             ? TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Report not found", detail: $"No validation report for batch {batchId} (yet).")
             : TypedResults.Ok(report);
+    }
+
+    static async Task<Results<Ok<SchemaDto>, ProblemHttpResult>> GetSchema(string dataset, ValidationDbContext db, CancellationToken ct)
+    {
+        var state = await db.Datasets.AsNoTracking().SingleOrDefaultAsync(d => d.Dataset == dataset, ct);
+        return state is null
+            ? TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Schema not found",
+                detail: $"Dataset '{dataset}' has no schema yet: it is inferred from the first accepted batch, or PUT one.")
+            : TypedResults.Ok(SchemaDto.From(state));
+    }
+
+    /// <summary>Replaces the schema. A column whose bin edges change starts its histogram history afresh.</summary>
+    static async Task<Results<Ok<SchemaDto>, ValidationProblem>> PutSchema(string dataset, DatasetSchema schema, ValidationDbContext db, TimeProvider time, CancellationToken ct)
+    {
+        var problems = SchemaRules.Problems(schema);
+        if (problems.Count > 0)
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["schema"] = [.. problems] },
+                detail: string.Join("; ", problems), title: "Invalid schema");
+
+        var state = await db.Datasets.SingleOrDefaultAsync(d => d.Dataset == dataset, ct);
+        if (state is null)
+        {
+            state = new DatasetState { Dataset = dataset, Schema = schema, SchemaSource = "edited" };
+            db.Datasets.Add(state);
+        }
+        foreach (var column in schema.Columns)
+            if (state.History.FirstOrDefault(h => h.Name == column.Name) is { } history
+                && !(history.Edges ?? []).SequenceEqual(column.BinEdges ?? []))
+                history.WithEdges(column.BinEdges);
+        state.Schema = schema;
+        state.SchemaSource = "edited";
+        state.SchemaVersion++;
+        state.History = [.. state.History];
+        state.UpdatedAt = time.GetUtcNow();
+        await db.SaveChangesAsync(ct);
+        return TypedResults.Ok(SchemaDto.From(state));
     }
 }

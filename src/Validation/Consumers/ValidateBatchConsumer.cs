@@ -1,59 +1,61 @@
 using MassTransit;
+using Microsoft.EntityFrameworkCore;
 using MlOps.Contracts;
-using MlOps.ServiceDefaults.Blobs;
 using MlOps.ServiceDefaults.Outbox;
 using MlOps.ServiceDefaults.Tabular;
 using MlOps.Validation.Data;
+using MlOps.Validation.Profiling;
 
 namespace MlOps.Validation.Consumers;
 
 /// <summary>
-/// Reads an arrived batch from the blob store and decides: any ERROR anomaly rejects it (with every anomaly found),
-/// otherwise it is validated (with its warnings). Either way a report is kept.
+/// Validates an arrived batch. Any ERROR anomaly rejects it with every anomaly found; otherwise it is validated with
+/// its warnings, its profile joins the dataset's accepted history, and the first accepted batch fixes the schema.
 /// </summary>
-public sealed class ValidateBatchConsumer(ValidationDbContext db, IBlobStore blobs, TimeProvider time, ILogger<ValidateBatchConsumer> logger)
+public sealed class ValidateBatchConsumer(ValidationDbContext db, BatchValidator validator, TimeProvider time, ILogger<ValidateBatchConsumer> logger)
     : IConsumer<DataArrived>
 {
     public async Task Consume(ConsumeContext<DataArrived> context)
     {
         var arrived = context.Message;
         var ct = context.CancellationToken;
-        var (anomalies, count, profile, rows) = await InspectAsync(arrived, ct);
-        var rejected = anomalies.Any(a => a.Severity == Severities.Error);
-        var report = new ValidationReport
-        {
-            Id = Guid.CreateVersion7(),
-            BatchId = arrived.BatchId,
-            Dataset = arrived.Dataset,
-            ContentHash = arrived.ContentHash,
-            Outcome = rejected ? "rejected" : "validated",
-            Rows = rows,
-            Anomalies = anomalies,
-            AnomalyCount = count,
-            Profile = profile,
-            CreatedAt = time.GetUtcNow(),
-        };
+        var state = await db.Datasets.SingleOrDefaultAsync(d => d.Dataset == arrived.Dataset, ct);
+        var verdict = await validator.ValidateAsync(arrived, state, ct);
+        var report = verdict.Report;
         db.Reports.Add(report);
 
-        if (rejected)
-            db.AddEvent(new DataRejected(arrived.BatchId, arrived.Dataset, arrived.ContentHash, report.Id, anomalies, arrived.CorrelationId, report.CreatedAt), arrived.CorrelationId, time);
+        if (verdict.Rejected)
+        {
+            db.AddEvent(new DataRejected(arrived.BatchId, arrived.Dataset, arrived.ContentHash, report.Id, report.Anomalies, arrived.CorrelationId, report.CreatedAt), arrived.CorrelationId, time);
+        }
         else
-            db.AddEvent(new DataValidated(arrived.BatchId, arrived.Dataset, arrived.ContentHash, report.Id, rows, profile,
-                anomalies.Where(a => a.Severity == Severities.Warning).ToList(), arrived.CorrelationId, report.CreatedAt), arrived.CorrelationId, time);
-        logger.LogInformation("Batch {BatchId} of {Dataset} {Outcome} with {Anomalies} anomalies", arrived.BatchId, arrived.Dataset, report.Outcome, count);
+        {
+            Accept(state, verdict, arrived);
+            db.AddEvent(new DataValidated(arrived.BatchId, arrived.Dataset, arrived.ContentHash, report.Id, report.Rows, Reports.Summaries(report.Profile),
+                report.Anomalies.Where(a => a.Severity == Severities.Warning).ToList(), arrived.CorrelationId, report.CreatedAt), arrived.CorrelationId, time);
+        }
+        logger.LogInformation("Batch {BatchId} of {Dataset} {Outcome} with {Anomalies} anomalies", arrived.BatchId, arrived.Dataset, report.Outcome, report.AnomalyCount);
     }
 
-    async Task<(List<Anomaly> Anomalies, long Count, List<ColumnSummary> Profile, long Rows)> InspectAsync(DataArrived arrived, CancellationToken ct)
+    void Accept(DatasetState? state, BatchVerdict verdict, DataArrived arrived)
     {
-        await using var content = await blobs.OpenReadAsync(arrived.BlobRef, ct);
-        try
+        if (state is null)
         {
-            var scan = await Task.Run(() => TabularScanner.Scan(content, arrived.Format, new TabularLimits()), ct);
-            return ([.. scan.Problems], scan.ProblemCount, [.. scan.Summaries], scan.Rows);
+            state = new DatasetState { Dataset = arrived.Dataset, Schema = verdict.InferredSchema!, SchemaSource = "inferred", SchemaVersion = 1 };
+            db.Datasets.Add(state);
         }
-        catch (TabularFormatException ex)
+        var history = state.History.ToDictionary(h => h.Name, StringComparer.Ordinal);
+        foreach (var profile in verdict.Profiles)
         {
-            return ([new Anomaly(Severities.Error, "unparseable", null, ex.Message, ex.Line)], 1, [], 0);
+            if (history.TryGetValue(profile.Name, out var merged))
+                merged.Merge(profile);
+            else
+                history[profile.Name] = profile;
         }
+        // A new list instance so change tracking sees the jsonb document change.
+        state.History = [.. history.Values];
+        state.AcceptedBatches++;
+        state.AcceptedRows += verdict.Report.Rows;
+        state.UpdatedAt = time.GetUtcNow();
     }
 }

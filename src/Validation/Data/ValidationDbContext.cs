@@ -7,6 +7,7 @@ namespace MlOps.Validation.Data;
 public sealed class ValidationDbContext(DbContextOptions<ValidationDbContext> options) : DbContext(options)
 {
     public DbSet<ValidationReport> Reports => Set<ValidationReport>();
+    public DbSet<DatasetState> Datasets => Set<DatasetState>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -16,7 +17,16 @@ public sealed class ValidationDbContext(DbContextOptions<ValidationDbContext> op
             e.HasKey(x => x.Id);
             e.HasIndex(x => x.BatchId).IsUnique();
             e.Property(x => x.Anomalies).HasJsonConversion();
+            e.Property(x => x.Skew).HasJsonConversion();
             e.Property(x => x.Profile).HasJsonConversion();
+        });
+        modelBuilder.Entity<DatasetState>(e =>
+        {
+            e.ToTable("datasets");
+            e.HasKey(x => x.Dataset);
+            e.Property(x => x.Schema).HasJsonConversion();
+            e.Property(x => x.History).HasJsonConversion();
+            e.Property(x => x.Version).IsRowVersion();
         });
         modelBuilder.AddOutboxAndInbox();
     }

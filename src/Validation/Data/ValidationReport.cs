@@ -1,8 +1,9 @@
 using MlOps.Contracts;
+using MlOps.Validation.Checks;
 
 namespace MlOps.Validation.Data;
 
-/// <summary>The outcome of validating one batch: its anomalies and a profile of every column.</summary>
+/// <summary>The outcome of validating one batch: its anomalies, every skew distance computed, and a profile of every column.</summary>
 public sealed class ValidationReport
 {
     public Guid Id { get; set; }
@@ -14,6 +15,18 @@ public sealed class ValidationReport
     public long Rows { get; set; }
     public List<Anomaly> Anomalies { get; set; } = [];
     public long AnomalyCount { get; set; }
-    public List<ColumnSummary> Profile { get; set; } = [];
+    public List<SkewMeasurement> Skew { get; set; } = [];
+    public double DuplicateFraction { get; set; }
+    public List<ColumnReport> Profile { get; set; } = [];
     public DateTimeOffset CreatedAt { get; set; }
 }
+
+public sealed record Histogram(IReadOnlyList<double> Edges, IReadOnlyList<long> Counts);
+
+public sealed record CategoryCount(string Value, long Count);
+
+/// <summary>One column's profile as shown in a report.</summary>
+public sealed record ColumnReport(
+    string Name, string Type, long Count, long Nulls, double NullFraction, long NonFinite,
+    double? Mean, double? Std, double? Min, double? Max,
+    IReadOnlyDictionary<string, double>? Quantiles, Histogram? Histogram, IReadOnlyList<CategoryCount>? TopValues, long Distinct);

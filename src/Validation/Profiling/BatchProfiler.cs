@@ -1,0 +1,92 @@
+using System.Globalization;
+using MlOps.ServiceDefaults.Tabular;
+using MlOps.Validation.Schemas;
+
+namespace MlOps.Validation.Profiling;
+
+/// <summary>
+/// Profiles every column while the scanner streams the batch: numeric moments, extremes and histogram on the schema's
+/// bin edges, category counts for text columns, non-finite numbers, and exact-duplicate rows. Memory is bounded by the
+/// number of columns, categories and (for duplicates) <see cref="MaxRowsTrackedForDuplicates"/> row hashes.
+/// </summary>
+public sealed class BatchProfiler(DatasetSchema? schema) : ITabularVisitor
+{
+    /// <summary>Duplicates are counted among this many rows; beyond it the fraction is estimated from them.</summary>
+    public const int MaxRowsTrackedForDuplicates = 1_000_000;
+
+    readonly List<ColumnProfile> _columns = [];
+    readonly List<ColumnMode> _modes = [];
+    readonly HashSet<ulong> _rowHashes = [];
+    long _trackedRows;
+
+    enum ColumnMode { Numeric, Categorical, Both, Ignore }
+
+    public IReadOnlyList<ColumnProfile> Columns => _columns;
+    public long DuplicateRows { get; private set; }
+    public double DuplicateFraction => _trackedRows == 0 ? 0 : (double)DuplicateRows / _trackedRows;
+
+    public void OnColumn(int index, string name, long precedingRows)
+    {
+        var column = schema?.Columns.FirstOrDefault(c => c.Name == name);
+        var profile = new ColumnProfile { Name = name, Count = precedingRows, Nulls = precedingRows };
+        profile.WithEdges(column?.BinEdges);
+        _columns.Add(profile);
+        _modes.Add(column switch
+        {
+            null => ColumnMode.Both,
+            { IsNumeric: true } => ColumnMode.Numeric,
+            { Type: "string" or "boolean" } => ColumnMode.Categorical,
+            _ => ColumnMode.Ignore,
+        });
+    }
+
+    public void OnRow(IReadOnlyList<string> values, long line)
+    {
+        var hash = 14695981039346656037UL;
+        for (var i = 0; i < values.Count; i++)
+        {
+            var value = values[i];
+            hash = Fnv(hash, value);
+            var profile = _columns[i];
+            profile.Count++;
+            if (ColumnTypeInference.IsMissing(value))
+            {
+                profile.Nulls++;
+                continue;
+            }
+            switch (_modes[i])
+            {
+                case ColumnMode.Numeric:
+                    if (double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var x))
+                        profile.AddNumber(x);
+                    break;
+                case ColumnMode.Categorical:
+                    profile.AddCategory(value);
+                    break;
+                case ColumnMode.Both:
+                    if (double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var y))
+                        profile.AddNumber(y);
+                    profile.AddCategory(value);
+                    break;
+            }
+        }
+        if (_trackedRows < MaxRowsTrackedForDuplicates)
+        {
+            _trackedRows++;
+            if (!_rowHashes.Add(hash))
+                DuplicateRows++;
+        }
+    }
+
+    // FNV-1a over the row's characters with a separator: 64 bits keeps accidental collisions negligible at a million rows.
+    static ulong Fnv(ulong hash, string value)
+    {
+        foreach (var c in value)
+        {
+            hash ^= c;
+            hash *= 1099511628211UL;
+        }
+        hash ^= 0x1F;
+        return hash * 1099511628211UL;
+    }
+}

@@ -1,0 +1,106 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using MlOps.Tests.Integration.Infrastructure;
+using Xunit.Abstractions;
+
+namespace MlOps.Tests.Integration.DataPlane;
+
+/// <summary>The data plane on real data: Seattle's weather year by year, then New York's, then a broken batch.</summary>
+[Collection(InfrastructureCollection.Name)]
+public sealed class RealDataTests(InfrastructureFixture infra, ITestOutputHelper output)
+{
+    static string Dataset(string name) => $"{name}-{Guid.NewGuid():N}"[..24];
+
+    [Fact]
+    public async Task Seattle_year_by_year_is_accepted_with_the_schema_inferred_as_the_columns_really_are()
+    {
+        var slice = await infra.SliceAsync();
+        var dataset = Dataset("seattle");
+        var lines = await File.ReadAllLinesAsync(RepoPaths.SharedData("seattle-weather.csv"));
+
+        foreach (var year in new[] { "2012", "2013", "2014", "2015" })
+        {
+            var batch = await DataPlane.PostAndWaitAsync(slice, dataset, DataPlane.Csv(lines[0], lines.Skip(1).Where(l => l.StartsWith(year))));
+            Assert.Equal("validated", batch.GetProperty("status").GetString());
+        }
+
+        var schema = await slice.Validation!.Client.GetFromJsonAsync<JsonElement>($"datasets/{dataset}/schema");
+        var columns = schema.GetProperty("schema").GetProperty("columns").EnumerateArray().ToDictionary(c => c.GetProperty("name").GetString()!);
+        Assert.Equal(["date", "precipitation", "temp_max", "temp_min", "wind", "weather"], columns.Keys);
+        Assert.Equal("timestamp", columns["date"].GetProperty("type").GetString());
+        Assert.All(new[] { "precipitation", "temp_max", "temp_min", "wind" }, c => Assert.Equal("float", columns[c].GetProperty("type").GetString()));
+        Assert.Equal("string", columns["weather"].GetProperty("type").GetString());
+        Assert.Equal(["drizzle", "fog", "rain", "snow", "sun"], columns["weather"].GetProperty("domain").EnumerateArray().Select(v => v.GetString()));
+        Assert.Equal("inferred", schema.GetProperty("source").GetString());
+        Assert.Equal(4, schema.GetProperty("acceptedBatches").GetInt64());
+        Assert.Equal(1461, schema.GetProperty("acceptedRows").GetInt64());
+    }
+
+    [Fact]
+    public async Task New_york_after_seattles_history_is_accepted_with_skew_warnings_and_every_distance_reported()
+    {
+        var slice = await infra.SliceAsync();
+        var dataset = Dataset("weather");
+        var lines = await File.ReadAllLinesAsync(RepoPaths.SharedData("weather.csv"));
+        var header = lines[0];
+        await DataPlane.PostAndWaitAsync(slice, dataset, DataPlane.Csv(header, lines.Skip(1).Where(l => l.StartsWith("Seattle"))));
+
+        var batch = await DataPlane.PostAndWaitAsync(slice, dataset, DataPlane.Csv(header, lines.Skip(1).Where(l => l.StartsWith("New York"))));
+
+        Assert.Equal("validated", batch.GetProperty("status").GetString());
+        var report = await slice.Validation!.Client.GetFromJsonAsync<JsonElement>($"reports/{batch.GetProperty("batchId").GetGuid()}");
+        var skew = report.GetProperty("skew").EnumerateArray().ToDictionary(s => s.GetProperty("column").GetString()!);
+        foreach (var (column, s) in skew)
+            output.WriteLine($"{column}: {s.GetProperty("kind").GetString()} {s.GetProperty("distance").GetDouble():0.0000} (threshold {s.GetProperty("threshold").GetDouble()})");
+        Assert.Equal(new[] { "precipitation", "temp_max", "temp_min", "wind", "weather", "location" }.Order(), skew.Keys.Order());
+        var warned = batch.GetProperty("reasons").EnumerateArray()
+            .Where(r => r.GetProperty("kind").GetString() == "distribution_skew")
+            .Select(r => r.GetProperty("column").GetString()).ToHashSet();
+        Assert.Contains("weather", warned);
+        Assert.Contains("location", warned);
+        Assert.True(warned.Count >= 3, $"expected skew warnings on the weather columns, got {string.Join(", ", warned)}");
+        Assert.All(batch.GetProperty("reasons").EnumerateArray(), r => Assert.Equal("WARNING", r.GetProperty("severity").GetString()));
+    }
+
+    [Fact]
+    public async Task A_batch_without_the_weather_column_is_rejected_naming_it()
+    {
+        var slice = await infra.SliceAsync();
+        var dataset = Dataset("seattle");
+        var lines = await File.ReadAllLinesAsync(RepoPaths.SharedData("seattle-weather.csv"));
+        await DataPlane.PostAndWaitAsync(slice, dataset, DataPlane.Csv(lines[0], lines.Skip(1).Take(300)));
+        var withoutWeather = lines.Skip(301).Take(200).Select(l => l[..l.LastIndexOf(',')]);
+
+        var batch = await DataPlane.PostAndWaitAsync(slice, dataset, DataPlane.Csv("date,precipitation,temp_max,temp_min,wind", withoutWeather));
+
+        Assert.Equal("rejected", batch.GetProperty("status").GetString());
+        var reason = Assert.Single(batch.GetProperty("reasons").EnumerateArray(), r => r.GetProperty("severity").GetString() == "ERROR");
+        Assert.Equal("missing_column", reason.GetProperty("kind").GetString());
+        Assert.Equal("weather", reason.GetProperty("column").GetString());
+    }
+}
+
+static class DataPlane
+{
+    public static string Csv(string header, IEnumerable<string> rows) => header + "\n" + string.Join("\n", rows) + "\n";
+
+    public static async Task<JsonElement> PostAndWaitAsync(SliceServices slice, string dataset, string csv)
+    {
+        using var response = await slice.Ingestion.Client.PostAsync($"datasets/{dataset}/batches", new StringContent(csv, Encoding.UTF8, "text/csv"));
+        var body = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.True(response.StatusCode == HttpStatusCode.Accepted, $"expected 202, got {(int)response.StatusCode}: {body}");
+        var batchId = body.GetProperty("batchId").GetGuid();
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            var batch = await slice.Ingestion.Client.GetFromJsonAsync<JsonElement>($"datasets/{dataset}/batches/{batchId}");
+            if (batch.GetProperty("status").GetString() != "arrived")
+                return batch;
+            if (DateTime.UtcNow > deadline)
+                throw new TimeoutException($"batch {batchId} was not validated within 30 s: {batch}");
+            await Task.Delay(200);
+        }
+    }
+}
