@@ -12,7 +12,11 @@ public static class Extensions
         var maxBody = builder.Configuration.GetValue<long?>($"{IngestionOptions.Section}:{nameof(IngestionOptions.MaxBodyBytes)}") ?? new IngestionOptions().MaxBodyBytes;
         builder.Services.Configure<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>(o => o.Limits.MaxRequestBodySize = maxBody);
         builder.AddServiceDatabase<IngestionDbContext>("ingestiondb");
-        builder.AddEventBus<IngestionDbContext>(x => x.AddConsumer<RecordValidationResultConsumer>());
+        builder.AddEventBus<IngestionDbContext>(x =>
+        {
+            x.AddConsumer<RecordValidationResultConsumer>();
+            x.AddConsumer<SubmitBatchConsumer>();
+        });
         builder.Services.AddScoped<BatchReceiver>();
         return builder;
     }

@@ -1,9 +1,9 @@
-using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 using MlOps.Contracts;
 using MlOps.Ingestion.Data;
+using DatasetVersion = MlOps.Ingestion.Data.DatasetVersion;
 using MlOps.ServiceDefaults.Http;
 
 namespace MlOps.Ingestion.Apis;
@@ -16,9 +16,14 @@ public sealed record BatchDto(Guid BatchId, string Dataset, string ContentHash, 
     public static BatchDto From(Batch b) => new(b.Id, b.Dataset, b.ContentHash, b.Format, b.Bytes, b.Rows, b.Columns, b.Status, b.Anomalies, b.ReportId, b.Source, b.ReceivedAt, b.DecidedAt);
 }
 
+public sealed record DatasetVersionDto(string Dataset, int Number, string Hash, IReadOnlyList<string> BatchHashes, long Rows, DateTimeOffset CreatedAt)
+{
+    public static DatasetVersionDto From(DatasetVersion v) => new(v.Dataset, v.Number, v.Hash, v.BatchHashes, v.Rows, v.CreatedAt);
+}
+
 public sealed record DatasetDto(string Dataset, int Batches, long Rows, DateTimeOffset LastReceivedAt);
 
-public static partial class IngestionApi
+public static class IngestionApi
 {
     public static IEndpointRouteBuilder MapIngestionApi(this IEndpointRouteBuilder app)
     {
@@ -33,11 +38,11 @@ public static partial class IngestionApi
         datasets.MapGet("/", ListDatasets);
         datasets.MapGet("/{dataset}/batches", ListBatches);
         datasets.MapGet("/{dataset}/batches/{batchId:guid}", GetBatch);
+        datasets.MapGet("/{dataset}/versions", ListVersions);
+        datasets.MapGet("/{dataset}/versions/latest", GetLatestVersion);
+        datasets.MapGet("/{dataset}/versions/{number:int}", GetVersion);
         return app;
     }
-
-    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")]
-    private static partial Regex DatasetName();
 
     static async Task<Accepted<BatchAccepted>> PostBatch(string dataset, HttpRequest request, BatchReceiver receiver,
         [FromHeader(Name = "Idempotency-Key")] string? idempotencyKey, [FromHeader(Name = "X-Source")] string? source, CancellationToken ct)
@@ -73,11 +78,29 @@ public static partial class IngestionApi
             : TypedResults.Ok(BatchDto.From(batch));
     }
 
+    static async Task<Ok<List<DatasetVersionDto>>> ListVersions(string dataset, IngestionDbContext db, CancellationToken ct)
+    {
+        var versions = await db.Versions.AsNoTracking().Where(v => v.Dataset == dataset).OrderBy(v => v.Number).ToListAsync(ct);
+        return TypedResults.Ok(versions.Select(DatasetVersionDto.From).ToList());
+    }
+
+    static async Task<Results<Ok<DatasetVersionDto>, ProblemHttpResult>> GetLatestVersion(string dataset, IngestionDbContext db, CancellationToken ct) =>
+        VersionOrProblem(dataset, "latest", await db.Versions.AsNoTracking().Where(v => v.Dataset == dataset).OrderByDescending(v => v.Number).FirstOrDefaultAsync(ct));
+
+    static async Task<Results<Ok<DatasetVersionDto>, ProblemHttpResult>> GetVersion(string dataset, int number, IngestionDbContext db, CancellationToken ct) =>
+        VersionOrProblem(dataset, number.ToString(), await db.Versions.AsNoTracking().SingleOrDefaultAsync(v => v.Dataset == dataset && v.Number == number, ct));
+
+    static Results<Ok<DatasetVersionDto>, ProblemHttpResult> VersionOrProblem(string dataset, string which, DatasetVersion? version) =>
+        version is null
+            ? TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Dataset version not found",
+                detail: $"Dataset '{dataset}' has no version {which}: a version is made each time a batch is accepted.")
+            : TypedResults.Ok(DatasetVersionDto.From(version));
+
     static void EnsureDatasetName(string dataset)
     {
-        if (!DatasetName().IsMatch(dataset))
+        if (!DatasetNames.IsValid(dataset))
             throw new RequestProblemException(StatusCodes.Status400BadRequest, "Invalid dataset name",
-                $"Dataset name '{dataset}' is invalid: use 1-100 letters, digits, '.', '_' or '-', starting with a letter or digit.");
+                $"Dataset name '{dataset}' is invalid: {DatasetNames.Rule}.");
     }
 
     static string FormatOf(string? contentType)

@@ -7,6 +7,7 @@ namespace MlOps.Ingestion.Data;
 public sealed class IngestionDbContext(DbContextOptions<IngestionDbContext> options) : DbContext(options)
 {
     public DbSet<Batch> Batches => Set<Batch>();
+    public DbSet<DatasetVersion> Versions => Set<DatasetVersion>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -19,6 +20,14 @@ public sealed class IngestionDbContext(DbContextOptions<IngestionDbContext> opti
             e.HasIndex(x => new { x.Dataset, x.IdempotencyKey }).IsUnique().HasFilter("\"IdempotencyKey\" IS NOT NULL");
             e.Property(x => x.Columns).HasJsonConversion();
             e.Property(x => x.Anomalies).HasJsonConversion();
+        });
+        modelBuilder.Entity<DatasetVersion>(e =>
+        {
+            e.ToTable("dataset_versions");
+            // Two batches accepted at once both claim the next number; one loses, retries, and follows the other.
+            e.HasKey(x => new { x.Dataset, x.Number });
+            e.HasIndex(x => x.Hash);
+            e.Property(x => x.BatchHashes).HasJsonConversion();
         });
         modelBuilder.AddOutboxAndInbox();
     }

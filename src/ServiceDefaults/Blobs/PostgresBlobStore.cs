@@ -23,8 +23,9 @@ public sealed class PostgresBlobStore(NpgsqlDataSource dataSource) : IBlobStore
         long length = 0;
         var seq = 0;
 
-        await using (var conn = await dataSource.OpenConnectionAsync(ct))
+        try
         {
+            await using var conn = await dataSource.OpenConnectionAsync(ct);
             while (true)
             {
                 var filled = await FillAsync(content, buffer, ct);
@@ -40,6 +41,14 @@ public sealed class PostgresBlobStore(NpgsqlDataSource dataSource) : IBlobStore
                 if (filled < buffer.Length)
                     break;
             }
+        }
+        catch
+        {
+            // The sender gave up or broke a limit half way: drop the partial upload rather than leave orphan chunks.
+            await using var cleanup = dataSource.CreateCommand("DELETE FROM blob_chunks WHERE key = $1");
+            cleanup.Parameters.AddWithValue(upload);
+            await cleanup.ExecuteNonQueryAsync(CancellationToken.None);
+            throw;
         }
 
         var key = "sha256:" + Convert.ToHexStringLower(hasher.GetHashAndReset());

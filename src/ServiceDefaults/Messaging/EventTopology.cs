@@ -16,9 +16,11 @@ public static class EventTopology
 {
     public const string ValidateBatch = "validate-batch";
     public const string RecordValidationResult = "record-validation-result";
+    public const string SubmitBatch = "submit-batch";
 
     internal static void DeclareSubscriptions(IRabbitMqBusFactoryConfigurator cfg)
     {
+        Route<BatchSubmitted>(cfg, SubmitBatch);
         Route<DataArrived>(cfg, ValidateBatch);
         Route<DataValidated>(cfg, RecordValidationResult);
         Route<DataRejected>(cfg, RecordValidationResult);

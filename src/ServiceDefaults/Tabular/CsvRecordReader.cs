@@ -16,6 +16,12 @@ public sealed class TabularFormatException(string message, long line, int? colum
 /// </summary>
 public sealed class CsvRecordReader(TextReader reader, int maxFieldLength = 1 << 20)
 {
+    /// <summary>
+    /// What the decoder puts in place of bytes that are not UTF-8 (see <see cref="TabularScanner"/>): a noncharacter, so
+    /// the reader can name the line and column of the bad bytes instead of failing somewhere in a 64 KB block.
+    /// </summary>
+    public const char InvalidUtf8Marker = '\uFFFF';
+
     readonly char[] _buffer = new char[64 * 1024];
     readonly StringBuilder _field = new();
     int _pos;
@@ -104,6 +110,8 @@ public sealed class CsvRecordReader(TextReader reader, int maxFieldLength = 1 <<
 
     void Append(char c, int fieldIndex)
     {
+        if (c == InvalidUtf8Marker)
+            throw new TabularFormatException("the input is not valid UTF-8", _line, fieldIndex + 1);
         if (_field.Length >= maxFieldLength)
             throw new TabularFormatException($"a field is longer than the limit of {maxFieldLength} characters", _line, fieldIndex + 1);
         _field.Append(c);

@@ -35,7 +35,14 @@ public sealed record TabularLimits(int MaxColumns = 1000, int MaxFieldLength = 1
 /// </summary>
 public static class TabularScanner
 {
-    static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+    static readonly Encoding StrictUtf8 = MarkingUtf8();
+
+    static Encoding MarkingUtf8()
+    {
+        var utf8 = (Encoding)new UTF8Encoding(encoderShouldEmitUTF8Identifier: false).Clone();
+        utf8.DecoderFallback = new DecoderReplacementFallback(CsvRecordReader.InvalidUtf8Marker.ToString());
+        return utf8;
+    }
 
     public static TabularScan Scan(Stream content, string format, TabularLimits limits, ITabularVisitor? visitor = null) => format switch
     {
@@ -179,8 +186,10 @@ public static class TabularScanner
 
     static string? ReadLine(TextReader text, long line)
     {
-        try { return text.ReadLine(); }
-        catch (DecoderFallbackException ex) { throw new TabularFormatException($"the input is not valid UTF-8 ({ex.Message})", line); }
+        var raw = text.ReadLine();
+        if (raw is not null && raw.Contains(CsvRecordReader.InvalidUtf8Marker))
+            throw new TabularFormatException("the input is not valid UTF-8", line);
+        return raw;
     }
 
     static string Describe(JsonValueKind kind) => kind switch

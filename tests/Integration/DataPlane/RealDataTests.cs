@@ -91,11 +91,17 @@ static class DataPlane
         using var response = await slice.Ingestion.Client.PostAsync($"datasets/{dataset}/batches", new StringContent(csv, Encoding.UTF8, "text/csv"));
         var body = await response.Content.ReadFromJsonAsync<JsonElement>();
         Assert.True(response.StatusCode == HttpStatusCode.Accepted, $"expected 202, got {(int)response.StatusCode}: {body}");
-        var batchId = body.GetProperty("batchId").GetGuid();
+        return await WaitAsync(slice, body.GetProperty("batchId").GetGuid(), dataset);
+    }
+
+    /// <summary>Polls the batch until Validation has decided it.</summary>
+    public static async Task<JsonElement> WaitAsync(SliceServices slice, Guid batchId, string dataset, ServiceProcess? ingestion = null)
+    {
+        ingestion ??= slice.Ingestion;
         var deadline = DateTime.UtcNow.AddSeconds(30);
         while (true)
         {
-            var batch = await slice.Ingestion.Client.GetFromJsonAsync<JsonElement>($"datasets/{dataset}/batches/{batchId}");
+            var batch = await ingestion.Client.GetFromJsonAsync<JsonElement>($"datasets/{dataset}/batches/{batchId}");
             if (batch.GetProperty("status").GetString() != "arrived")
                 return batch;
             if (DateTime.UtcNow > deadline)

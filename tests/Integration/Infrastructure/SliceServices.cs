@@ -5,8 +5,11 @@ public sealed class SliceServices : IAsyncDisposable
 {
     readonly Dictionary<string, string> _validationEnv;
 
-    SliceServices(ServiceProcess ingestion, ServiceProcess validation, Dictionary<string, string> validationEnv)
+    readonly Dictionary<string, string> _ingestionEnv;
+
+    SliceServices(Dictionary<string, string> ingestionEnv, ServiceProcess ingestion, ServiceProcess validation, Dictionary<string, string> validationEnv)
     {
+        _ingestionEnv = ingestionEnv;
         Ingestion = ingestion;
         Validation = validation;
         _validationEnv = validationEnv;
@@ -32,7 +35,7 @@ public sealed class SliceServices : IAsyncDisposable
         };
         var ingestion = ServiceProcess.StartAsync("Ingestion", ingestionEnv);
         var validation = ServiceProcess.StartAsync("Validation", validationEnv);
-        return new SliceServices(await ingestion, await validation, validationEnv);
+        return new SliceServices(ingestionEnv, await ingestion, await validation, validationEnv);
     }
 
     /// <summary>Stops Validation, runs <paramref name="whileDown"/>, then starts it again on the same database.</summary>
@@ -49,6 +52,15 @@ public sealed class SliceServices : IAsyncDisposable
         {
             Validation = await ServiceProcess.StartAsync("Validation", _validationEnv);
         }
+    }
+
+    /// <summary>A second Ingestion on the same broker and blob store, with its own database and extra settings (e.g. limits).</summary>
+    public async Task<ServiceProcess> StartIngestionAsync(InfrastructureFixture infra, IDictionary<string, string> settings)
+    {
+        var env = new Dictionary<string, string>(_ingestionEnv) { ["ConnectionStrings__ingestiondb"] = await infra.CreateDatabaseAsync("ingestiondb") };
+        foreach (var (key, value) in settings)
+            env[key] = value;
+        return await ServiceProcess.StartAsync("Ingestion", env);
     }
 
     public async ValueTask DisposeAsync()

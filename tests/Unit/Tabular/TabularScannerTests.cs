@@ -65,6 +65,7 @@ public sealed class TabularScannerTests
         var ex = Assert.Throws<TabularFormatException>(() => Scan(bytes));
 
         Assert.Contains("UTF-8", ex.Message);
+        Assert.Equal(3, ex.Line);
     }
 
     [Fact]
