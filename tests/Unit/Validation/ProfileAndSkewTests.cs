@@ -1,0 +1,125 @@
+using System.Text;
+using MlOps.Contracts;
+using MlOps.ServiceDefaults.Tabular;
+using MlOps.Validation.Checks;
+using MlOps.Validation.Profiling;
+using MlOps.Validation.Schemas;
+
+namespace MlOps.Tests.Unit.Validation;
+
+public sealed class ProfileAndSkewTests
+{
+    static (TabularScan Scan, BatchProfiler Profiler) Profile(string csv, DatasetSchema? schema = null)
+    {
+        var profiler = new BatchProfiler(schema);
+        var scan = TabularScanner.Scan(new MemoryStream(Encoding.UTF8.GetBytes(csv)), BatchFormats.Csv, new TabularLimits(), profiler);
+        return (scan, profiler);
+    }
+
+    static DatasetSchema Numeric(double min, double max) =>
+        new([new ColumnSchema("v", "float", Min: min, Max: max, BinEdges: SchemaInference.Edges(min, max), Skew: new SkewComparator("js", 0.1))]);
+
+    [Fact]
+    public void Merging_two_profiles_equals_profiling_both_batches_together()
+    {
+        var schema = Numeric(0, 100);
+        var rng = new Random(7);
+        var a = Enumerable.Range(0, 500).Select(_ => (rng.NextDouble() * 120 - 10).ToString("R")).ToList();
+        var b = Enumerable.Range(0, 300).Select(_ => (rng.NextDouble() * 50).ToString("R")).ToList();
+
+        var merged = Profile("v\n" + string.Join('\n', a), schema).Profiler.Columns[0];
+        merged.Merge(Profile("v\n" + string.Join('\n', b), schema).Profiler.Columns[0]);
+        var together = Profile("v\n" + string.Join('\n', a.Concat(b)), schema).Profiler.Columns[0];
+
+        Assert.Equal(together.Numeric, merged.Numeric);
+        Assert.Equal(together.Mean, merged.Mean, 9);
+        Assert.Equal(together.Std, merged.Std, 9);
+        Assert.Equal(together.Min, merged.Min);
+        Assert.Equal(together.Max, merged.Max);
+        Assert.Equal(together.Bins, merged.Bins);
+    }
+
+    [Fact]
+    public void Quantiles_from_the_histogram_are_close_to_the_exact_ones()
+    {
+        var values = Enumerable.Range(0, 10_001).Select(i => i / 100.0).ToList();
+        var profile = Profile("v\n" + string.Join('\n', values), Numeric(0, 100)).Profiler.Columns[0];
+
+        Assert.Equal(50, profile.Quantile(0.5)!.Value, 0);
+        Assert.Equal(95, profile.Quantile(0.95)!.Value, 0);
+    }
+
+    [Fact]
+    public void Jensen_shannon_is_zero_for_the_same_distribution_and_one_for_disjoint_ones()
+    {
+        Assert.Equal(0, Skew.JensenShannon([10, 20, 30], [1, 2, 3]), 12);
+        Assert.Equal(1, Skew.JensenShannon([10, 0], [0, 5]), 12);
+        Assert.InRange(Skew.JensenShannon([10, 10], [15, 5]), 0.01, 0.2);
+    }
+
+    [Fact]
+    public void L_infinity_is_the_largest_frequency_difference()
+    {
+        var distance = Skew.LInfinity(new Dictionary<string, long> { ["rain"] = 50, ["sun"] = 50 }, new Dictionary<string, long> { ["rain"] = 80, ["sun"] = 10, ["fog"] = 10 });
+
+        Assert.Equal(0.4, distance, 12);
+    }
+
+    [Fact]
+    public void The_inferred_schema_gives_ranges_domains_and_room_for_nulls()
+    {
+        var (scan, profiler) = Profile("n,c,t\n1.5,a,2020-01-01\n2.5,b,2020-01-02\n,a,2020-01-03\n3,a,2020-01-04\n");
+
+        var schema = SchemaInference.Infer(scan, profiler);
+
+        var n = schema.Columns[0];
+        Assert.Equal(("float", 1.5, 3.0), (n.Type, n.Min!.Value, n.Max!.Value));
+        Assert.Equal(0.5, n.MaxNullFraction);
+        Assert.Equal("js", n.Skew!.Kind);
+        Assert.Equal(["a", "b"], schema.Columns[1].Domain!);
+        Assert.Equal("timestamp", schema.Columns[2].Type);
+        Assert.Null(schema.Columns[2].Skew);
+    }
+
+    [Fact]
+    public void Schema_checks_find_each_kind_of_anomaly_with_its_severity()
+    {
+        var schema = new DatasetSchema(
+        [
+            new ColumnSchema("x", "float", MaxNullFraction: 0.1, Min: 0, Max: 10),
+            new ColumnSchema("c", "string", Domain: ["a", "b"]),
+            new ColumnSchema("gone", "integer"),
+            new ColumnSchema("i", "integer"),
+        ], MinRows: 5, MaxDuplicateFraction: 0.1);
+        var (scan, profiler) = Profile("x,c,i,extra\n11,a,1,q\n,z,x,q\nNaN,a,1,q\n-1,a,1,q\n-1,a,1,q\n", schema);
+
+        var (anomalies, _) = SchemaChecks.Run(schema, scan, profiler, null);
+        var kinds = anomalies.Select(a => (a.Kind, a.Column, a.Severity)).ToList();
+
+        Assert.Contains(("missing_column", "gone", "ERROR"), kinds);
+        Assert.Contains(("new_column", "extra", "WARNING"), kinds);
+        Assert.Contains(("type_mismatch", "i", "ERROR"), kinds);
+        Assert.Contains(("null_fraction", "x", "ERROR"), kinds);
+        Assert.Contains(("non_finite", "x", "ERROR"), kinds);
+        Assert.Contains(("out_of_range", "x", "WARNING"), kinds);
+        Assert.Contains(("unexpected_values", "c", "WARNING"), kinds);
+        Assert.Contains(("duplicate_rows", null, "WARNING"), kinds);
+        Assert.DoesNotContain(kinds, k => k.Kind == "too_few_rows");
+    }
+
+    [Fact]
+    public void An_edited_schema_with_problems_is_refused_naming_each()
+    {
+        var problems = SchemaRules.Problems(new DatasetSchema(
+        [
+            new ColumnSchema("a", "decimal"),
+            new ColumnSchema("a", "float", Min: 5, Max: 1),
+            new ColumnSchema("s", "string", Skew: new SkewComparator("js", 0.1)),
+        ]));
+
+        Assert.Contains(problems, p => p.Contains("'decimal'"));
+        Assert.Contains(problems, p => p.Contains("appears twice"));
+        Assert.Contains(problems, p => p.Contains("min 5 is above max 1"));
+        Assert.Contains(problems, p => p.Contains("needs binEdges"));
+    }
+}
