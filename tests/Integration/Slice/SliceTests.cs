@@ -123,6 +123,60 @@ public sealed class SliceTests(InfrastructureFixture infra)
     }
 
     [Fact]
+    public async Task Each_service_describes_its_api_in_openapi_and_answers_alive()
+    {
+        var slice = await infra.SliceAsync();
+
+        var ingestion = await slice.Ingestion.Client.GetFromJsonAsync<JsonElement>("openapi/v1.json");
+        var validation = await slice.Validation!.Client.GetFromJsonAsync<JsonElement>("openapi/v1.json");
+
+        Assert.True(ingestion.GetProperty("paths").TryGetProperty("/datasets/{dataset}/batches", out _));
+        Assert.True(ingestion.GetProperty("paths").TryGetProperty("/datasets/{dataset}/versions/latest", out _));
+        Assert.True(validation.GetProperty("paths").TryGetProperty("/datasets/{dataset}/schema", out _));
+        Assert.True(validation.GetProperty("paths").TryGetProperty("/reports/{batchId}", out _));
+        foreach (var service in new[] { slice.Ingestion, slice.Validation })
+        {
+            using var alive = await service.Client.GetAsync("alive");
+            Assert.Equal(HttpStatusCode.OK, alive.StatusCode);
+            var health = await service.Client.GetFromJsonAsync<JsonElement>("health");
+            Assert.Equal("Healthy", health.GetProperty("status").GetString());
+            Assert.True(health.GetProperty("checks").TryGetProperty("masstransit-bus", out _) || health.GetProperty("checks").EnumerateObject().Any(c => c.Name.Contains("bus")),
+                $"no bus check in {health}");
+        }
+    }
+
+    [Fact]
+    public async Task A_schema_can_be_read_and_replaced_and_a_bad_one_is_refused_naming_the_problem()
+    {
+        var slice = await infra.SliceAsync();
+        var dataset = Dataset();
+        await PostAsync(slice, dataset, "x,c\n1,a\n2,b\n3,a\n", "text/csv");
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        HttpResponseMessage got;
+        while ((got = await slice.Validation!.Client.GetAsync($"datasets/{dataset}/schema")).StatusCode == HttpStatusCode.NotFound && DateTime.UtcNow < deadline)
+            await Task.Delay(200);
+        var schema = await got.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(1, schema.GetProperty("version").GetInt32());
+
+        using var bad = await slice.Validation!.Client.PutAsJsonAsync($"datasets/{dataset}/schema", new { columns = new[] { new { name = "x", type = "decimal" } } });
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        Assert.Contains("'decimal'", (await bad.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString());
+
+        using var edited = await slice.Validation.Client.PutAsJsonAsync($"datasets/{dataset}/schema",
+            new { columns = new object[] { new { name = "x", type = "integer", max = 2.0 }, new { name = "c", type = "string", domain = new[] { "a" } } } });
+        Assert.Equal(HttpStatusCode.OK, edited.StatusCode);
+        var after = await slice.Validation.Client.GetFromJsonAsync<JsonElement>($"datasets/{dataset}/schema");
+        Assert.Equal(("edited", 2), (after.GetProperty("source").GetString(), after.GetProperty("version").GetInt32()));
+
+        var accepted = await PostAsync(slice, dataset, "x,c\n5,z\n", "text/csv");
+        var batch = await WaitForStatusAsync(slice, dataset, accepted.Body.GetProperty("batchId").GetGuid());
+        var kinds = batch.GetProperty("reasons").EnumerateArray().Select(r => r.GetProperty("kind").GetString()).ToHashSet();
+        Assert.Equal("validated", batch.GetProperty("status").GetString());
+        Assert.Contains("out_of_range", kinds);
+        Assert.Contains("unexpected_values", kinds);
+    }
+
+    [Fact]
     public async Task A_batch_posted_while_validation_is_down_is_validated_when_it_comes_back()
     {
         var slice = await infra.SliceAsync();
