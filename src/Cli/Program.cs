@@ -1,1 +1,1 @@
-﻿Console.WriteLine("Hello, World!");
+return await MlOps.Cli.CliApp.RunAsync(args, Console.Out, Console.Error);

@@ -1,0 +1,31 @@
+namespace MlOps.Learning.Artifacts;
+
+/// <summary>Constants of the model artifact format (documented in docs/model-format.md).</summary>
+internal static class ArtifactFormat
+{
+    public static ReadOnlySpan<byte> Magic => "MLOPSMDL"u8;
+    public const ushort Version = 1;
+    public const int HeaderSize = 32;
+    public const int HashSize = 32;
+    /// <summary>Refuse anything larger before reading it into memory.</summary>
+    public const long MaxPayload = 1L << 31;
+
+    public enum Section : ushort
+    {
+        Info = 1,
+        Transforms = 2,
+        Estimator = 3,
+        Metrics = 4,
+        Importance = 5,
+        Profile = 6,
+    }
+
+    public enum EstimatorKind : byte
+    {
+        TreeEnsemble = 1,
+        Linear = 2,
+    }
+}
+
+/// <summary>An artifact that is not a model, is damaged, truncated, tampered with, or of an unknown version.</summary>
+public sealed class ModelFormatException(string message) : IOException(message);

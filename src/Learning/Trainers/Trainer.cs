@@ -1,0 +1,145 @@
+using System.Diagnostics;
+using MlOps.Learning.Data;
+using MlOps.Learning.Linear;
+using MlOps.Learning.Metrics;
+using MlOps.Learning.Profiling;
+using MlOps.Learning.Transforms;
+using MlOps.Learning.Trees;
+
+namespace MlOps.Learning.Trainers;
+
+/// <summary>A trained model with its evaluation (metrics are also stored in the model).</summary>
+public sealed record Evaluation(TrainedModel Model, IReadOnlyDictionary<string, double> Metrics, int TrainRows, int TestRows, double TrainSeconds);
+
+/// <summary>Entry point for training: validates the data, fits transforms and the estimator.</summary>
+public static class Trainer
+{
+    public static TrainedModel Train(TabularFrame frame, TrainingSpec spec)
+    {
+        var hyper = Hyperparameters.Resolve(spec.Trainer, spec.Parameters);
+        if (spec.Trainer == TrainerNames.Logistic && spec.Task == TaskKind.Regression)
+            throw new TrainingDataException("The logistic trainer is for binary or multiclass tasks; use linear or gbdt for regression.");
+        if (spec.Trainer == TrainerNames.Linear && spec.Task != TaskKind.Regression)
+            throw new TrainingDataException("The linear trainer is for regression; use logistic or gbdt for classification.");
+        var (yAll, classes) = TargetEncoder.Fit(frame, spec.Target, spec.Task);
+        var keep = new List<int>(yAll.Length);
+        for (var i = 0; i < yAll.Length; i++) if (!double.IsNaN(yAll[i])) keep.Add(i);
+        if (keep.Count == 0) throw new TrainingDataException($"Target column '{spec.Target}' has no values.");
+        if (keep.Count < yAll.Length) frame = frame.Take(keep.ToArray());
+        var y = keep.Count < yAll.Length ? keep.Select(i => yAll[i]).ToArray() : yAll;
+
+        foreach (var e in spec.Exclude)
+            if (!frame.Contains(e)) throw new TrainingDataException($"Excluded column '{e}' is not in the data.");
+        var inputs = frame.Columns.Select(c => c.Name).Where(n => n != spec.Target && !spec.Exclude.Contains(n)).ToArray();
+        if (inputs.Length == 0) throw new TrainingDataException("There are no feature columns besides the target.");
+
+        var style = spec.Trainer == TrainerNames.Gbdt ? FeatureStyle.Trees : FeatureStyle.Linear;
+        var transforms = TransformFitter.Fit(frame, inputs, style);
+        var x = transforms.EncodeColumnsReadOnly(frame, spec.MaxDegreeOfParallelism);
+        IEstimator estimator;
+        double[] importance;
+        switch (spec.Trainer)
+        {
+            case TrainerNames.Gbdt:
+                (estimator, importance) = TrainGbdt(x, y, classes.Length, spec, Hyperparameters.Gbdt(spec.Parameters));
+                break;
+            case TrainerNames.Logistic:
+                var logistic = LogisticTrainer.Train(x, y, classes.Length, Hyperparameters.Logistic(spec.Parameters), spec.MaxDegreeOfParallelism);
+                (estimator, importance) = (logistic, WeightImportance(logistic));
+                break;
+            default:
+                var ridge = RidgeTrainer.Train(x, y, Hyperparameters.Ridge(spec.Parameters));
+                (estimator, importance) = (ridge, WeightImportance(ridge));
+                break;
+        }
+        var info = new ModelInfo(spec.Task, spec.Trainer, spec.Target, classes, hyper, spec.Seed, frame.RowCount);
+        var ranked = new List<FeatureImportance>(importance.Length);
+        for (var f = 0; f < importance.Length; f++) ranked.Add(new FeatureImportance(transforms.FeatureNames[f], importance[f]));
+        return new TrainedModel(info, transforms, estimator, new Dictionary<string, double>(), ranked, ReferenceProfile.Build(frame, inputs, spec.MaxDegreeOfParallelism));
+    }
+
+    /// <summary>
+    /// Trains on <paramref name="train"/> and evaluates on <paramref name="test"/>, or when it is null, on a
+    /// seeded holdout of <paramref name="train"/> (stratified for classification, or the latest rows by
+    /// <paramref name="timeColumn"/>). The returned model carries the test metrics.
+    /// </summary>
+    public static Evaluation TrainAndEvaluate(TabularFrame train, TabularFrame? test, TrainingSpec spec, double holdout = 0.2, string? timeColumn = null)
+    {
+        if (test is null)
+        {
+            var (y, _) = TargetEncoder.Fit(train, spec.Target, spec.Task);
+            var (trainRows, testRows) = timeColumn is not null
+                ? DataSplits.ByTime(TimeValues(train, timeColumn), holdout)
+                : DataSplits.Random(train.RowCount, holdout, spec.Seed, spec.Task == TaskKind.Regression ? default : y);
+            test = train.Take(testRows);
+            train = train.Take(trainRows);
+        }
+        var sw = Stopwatch.StartNew();
+        var model = Trainer.Train(train, spec);
+        var seconds = sw.Elapsed.TotalSeconds;
+        var metrics = Evaluate(model, test);
+        return new Evaluation(model.WithMetrics(metrics), metrics, train.RowCount, test.RowCount, seconds);
+    }
+
+    /// <summary>Metrics of a model on labelled data (rows with a missing or unseen label are skipped).</summary>
+    public static IReadOnlyDictionary<string, double> Evaluate(TrainedModel model, TabularFrame data)
+    {
+        if (!data.TryGetColumn(model.Info.Target, out var col))
+            throw new TrainingDataException($"The evaluation data has no target column '{model.Info.Target}'.");
+        var classes = model.Info.Classes.ToArray();
+        var truth = model.Task == TaskKind.Regression ? col.Numbers.ToArray() : TargetEncoder.Encode(col, classes);
+        var keep = new List<int>();
+        for (var i = 0; i < truth.Length; i++) if (!double.IsNaN(truth[i])) keep.Add(i);
+        if (keep.Count == 0) throw new TrainingDataException("The evaluation data has no labelled rows.");
+        if (keep.Count < truth.Length)
+        {
+            data = data.Take(keep.ToArray());
+            truth = keep.Select(i => truth[i]).ToArray();
+        }
+        var predictions = model.Predict(data);
+        return ModelMetrics.Compute(model.Task, truth, predictions.Values, Math.Max(1, classes.Length));
+    }
+
+    private static ReadOnlySpan<double> TimeValues(TabularFrame frame, string column)
+    {
+        if (!frame.TryGetColumn(column, out var col)) throw new TrainingDataException($"Unknown time column '{column}'.");
+        if (col.IsCategorical) throw new TrainingDataException($"Time column '{column}' does not hold timestamps or numbers.");
+        return col.Numbers;
+    }
+
+    private static (IEstimator, double[]) TrainGbdt(double[][] x, double[] y, int classCount, TrainingSpec spec, GbdtOptions options)
+    {
+        var random = new Random(spec.Seed);
+        if (options.EarlyStoppingRounds <= 0)
+        {
+            var r = GbdtTrainer.Train(x, y, spec.Task, classCount, options, random, spec.MaxDegreeOfParallelism);
+            return (r.Ensemble, r.FeatureGains);
+        }
+        var (fit, valid) = DataSplits.Random(y.Length, options.ValidationFraction, spec.Seed, spec.Task == TaskKind.Regression ? default : y);
+        var result = GbdtTrainer.Train(Rows(x, fit), fit.Select(i => y[i]).ToArray(), spec.Task, classCount, options, random,
+            spec.MaxDegreeOfParallelism, (Rows(x, valid), valid.Select(i => y[i]).ToArray()));
+        return (result.Ensemble, result.FeatureGains);
+    }
+
+    private static double[][] Rows(double[][] x, int[] rows)
+    {
+        var result = new double[x.Length][];
+        for (var f = 0; f < x.Length; f++)
+        {
+            var src = x[f];
+            var dst = result[f] = new double[rows.Length];
+            for (var i = 0; i < rows.Length; i++) dst[i] = src[rows[i]];
+        }
+        return result;
+    }
+
+    /// <summary>Mean absolute weight per feature across outputs: features are standardised, so weights compare.</summary>
+    private static double[] WeightImportance(LinearModel model)
+    {
+        var f = model.FeatureCount;
+        var result = new double[f];
+        for (var k = 0; k < model.OutputCount; k++)
+            for (var j = 0; j < f; j++) result[j] += Math.Abs(model.Weights[k * f + j]) / model.OutputCount;
+        return result;
+    }
+}

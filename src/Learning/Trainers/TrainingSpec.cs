@@ -1,0 +1,32 @@
+namespace MlOps.Learning.Trainers;
+
+/// <summary>What to train: target, task, trainer and its hyperparameters, seed.</summary>
+public sealed record TrainingSpec
+{
+    public required string Target { get; init; }
+    public required TaskKind Task { get; init; }
+
+    /// <summary><c>gbdt</c> (default), <c>logistic</c> or <c>linear</c>.</summary>
+    public string Trainer { get; init; } = TrainerNames.Gbdt;
+
+    /// <summary>Hyperparameters by name (see src/Learning/README.md); missing ones take their defaults.</summary>
+    public IReadOnlyDictionary<string, string> Parameters { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>Columns that are not features (ids, dates used only for splitting, leaks).</summary>
+    public IReadOnlyList<string> Exclude { get; init; } = [];
+
+    public int Seed { get; init; } = 42;
+
+    /// <summary>Threads to use; 0 means all cores. The artifact is byte-identical for any value.</summary>
+    public int MaxDegreeOfParallelism { get; init; }
+}
+
+public static class TrainerNames
+{
+    public const string Gbdt = "gbdt";
+    public const string Logistic = "logistic";
+    public const string Linear = "linear";
+}
+
+/// <summary>A training input the engine cannot use; the message names the problem.</summary>
+public sealed class TrainingDataException(string message) : Exception(message);

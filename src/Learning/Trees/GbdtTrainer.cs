@@ -1,0 +1,157 @@
+namespace MlOps.Learning.Trees;
+
+/// <summary>The fitted trees plus what training learned about them.</summary>
+public sealed record GbdtResult(TreeEnsemble Ensemble, double[] FeatureGains, int Rounds, double[] ValidationLoss);
+
+/// <summary>
+/// Histogram gradient boosting (binary log-loss, multiclass softmax, squared error). Deterministic for a
+/// given seed whatever the thread count: threads only split work over features or over fixed row chunks,
+/// and every sum that crosses rows is taken in row order by one thread.
+/// </summary>
+public static class GbdtTrainer
+{
+    private const int GradientChunk = 1 << 15;
+
+    /// <param name="features">Training features, column-major (features[f][row]); NaN is missing.</param>
+    /// <param name="y">Target: the value (regression), 0/1 (binary) or the class index (multiclass).</param>
+    /// <param name="validation">Optional early-stopping set (column-major features and targets).</param>
+    public static GbdtResult Train(double[][] features, double[] y, TaskKind task, int classCount, GbdtOptions options,
+        Random random, int maxDegreeOfParallelism, (double[][] Features, double[] Y)? validation = null)
+    {
+        options.Validate();
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = maxDegreeOfParallelism <= 0 ? Environment.ProcessorCount : maxDegreeOfParallelism };
+        var n = y.Length;
+        if (n == 0) throw new ArgumentException("No training rows.");
+        var data = new BinnedData(features, options.MaxBins, parallel);
+        var objective = new GbdtObjective(task, classCount);
+        var k = objective.K;
+        var baseScores = objective.InitialScores(y);
+        var scores = new double[n * k];
+        for (var i = 0; i < n; i++) baseScores.CopyTo(scores, i * k);
+        var gh = new float[k][];
+        for (var c = 0; c < k; c++)
+        {
+            gh[c] = Histogram.Pinned<float>(4 * n);
+            for (var i = 0; i < n; i++) gh[c][4 * i + 2] = 1;
+        }
+
+        var validScores = validation is { } v ? new double[v.Y.Length * k] : null;
+        if (validScores is not null) for (var i = 0; i < validation!.Value.Y.Length; i++) baseScores.CopyTo(validScores, i * k);
+
+        var grower = new TreeGrower(data, options, parallel);
+        var gains = new double[features.Length];
+        var trees = new List<TreeGrower.Result>();
+        var validLoss = new List<double>();
+        var bestLoss = double.PositiveInfinity;
+        var bestRound = -1;
+        var gainsAtBest = new double[features.Length];
+        var allFeatures = Enumerable.Range(0, features.Length).ToArray();
+        var inBag = options.RowFraction < 1 ? new bool[n] : null;
+
+        for (var round = 0; round < options.Trees; round++)
+        {
+            var chunks = (n + GradientChunk - 1) / GradientChunk;
+            Parallel.For(0, chunks, parallel, c => objective.Gradients(scores, y, gh, c * GradientChunk, Math.Min(n, (c + 1) * GradientChunk)));
+            var bag = inBag is null ? null : SampleRows(n, options.RowFraction, random, inBag);
+            var feats = options.FeatureFraction < 1 ? SampleFeatures(features.Length, options.FeatureFraction, random) : allFeatures;
+
+            for (var c = 0; c < k; c++)
+            {
+                var tree = grower.Grow(gh[c], bag, feats, gains);
+                trees.Add(tree);
+                // Leaves own disjoint rows, so each score gets exactly one add whichever thread makes it.
+                var cls = c;
+                Parallel.For(0, tree.LeafValues.Length, parallel, leaf =>
+                {
+                    var value = tree.LeafValues[leaf];
+                    foreach (var r in grower.Rows.Slice(tree.LeafBegin[leaf], tree.LeafCount[leaf])) scores[r * k + cls] += value;
+                });
+                if (inBag is not null)
+                    for (var r = 0; r < n; r++)
+                        if (!inBag[r]) scores[r * k + c] += tree.LeafValues[LeafOf(tree, features, r)];
+                if (validScores is not null)
+                {
+                    var vf = validation!.Value.Features;
+                    for (var r = 0; r < validation.Value.Y.Length; r++) validScores[r * k + c] += tree.LeafValues[LeafOf(tree, vf, r)];
+                }
+            }
+
+            if (validScores is null || options.EarlyStoppingRounds <= 0) continue;
+            var loss = objective.Loss(validScores, validation!.Value.Y);
+            validLoss.Add(loss);
+            if (loss < bestLoss - 1e-12)
+            {
+                bestLoss = loss;
+                bestRound = round;
+                gains.CopyTo(gainsAtBest, 0);
+            }
+            else if (round - bestRound >= options.EarlyStoppingRounds) break;
+        }
+
+        var rounds = trees.Count / k;
+        if (bestRound >= 0 && options.EarlyStoppingRounds > 0)
+        {
+            rounds = bestRound + 1;
+            trees.RemoveRange(rounds * k, trees.Count - rounds * k);
+            gains = gainsAtBest;
+        }
+        return new GbdtResult(Assemble(features.Length, baseScores, trees), gains, rounds, [.. validLoss]);
+    }
+
+    private static int LeafOf(TreeGrower.Result tree, double[][] features, int row)
+    {
+        var node = tree.Root;
+        var nodes = tree.Nodes;
+        while (node >= 0)
+        {
+            var nd = nodes[node];
+            var x = features[nd.Feature][row];
+            node = x <= nd.Threshold ? nd.Left : double.IsNaN(x) ? (nd.DefaultLeft ? nd.Left : nd.Right) : nd.Right;
+        }
+        return ~node;
+    }
+
+    private static int[] SampleRows(int n, double fraction, Random random, bool[] inBag)
+    {
+        var rows = new List<int>((int)(n * fraction) + 16);
+        for (var r = 0; r < n; r++)
+        {
+            inBag[r] = random.NextDouble() < fraction;
+            if (inBag[r]) rows.Add(r);
+        }
+        if (rows.Count == 0) { rows.Add(0); inBag[0] = true; }
+        return [.. rows];
+    }
+
+    private static int[] SampleFeatures(int count, double fraction, Random random)
+    {
+        var take = Math.Max(1, (int)Math.Round(count * fraction));
+        var all = Enumerable.Range(0, count).ToArray();
+        for (var i = 0; i < take; i++)
+        {
+            var j = i + random.Next(count - i);
+            (all[i], all[j]) = (all[j], all[i]);
+        }
+        var chosen = all[..take];
+        Array.Sort(chosen);
+        return chosen;
+    }
+
+    /// <summary>Concatenates trees into one flat ensemble, rebasing node and leaf indices.</summary>
+    private static TreeEnsemble Assemble(int featureCount, double[] baseScores, List<TreeGrower.Result> trees)
+    {
+        var nodes = new List<TreeNode>();
+        var leaves = new List<double>();
+        var roots = new int[trees.Count];
+        for (var t = 0; t < trees.Count; t++)
+        {
+            var tree = trees[t];
+            int nodeOffset = nodes.Count, leafOffset = leaves.Count;
+            int Rebase(int c) => c >= 0 ? c + nodeOffset : ~(~c + leafOffset);
+            roots[t] = Rebase(tree.Root);
+            foreach (var nd in tree.Nodes) nodes.Add(nd with { Left = Rebase(nd.Left), Right = Rebase(nd.Right) });
+            leaves.AddRange(tree.LeafValues);
+        }
+        return new TreeEnsemble(featureCount, baseScores, roots, [.. nodes], [.. leaves]);
+    }
+}
