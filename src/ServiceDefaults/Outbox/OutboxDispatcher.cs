@@ -38,7 +38,9 @@ public sealed class OutboxDispatcher<TDbContext>(
             int published;
             try
             {
-                published = await DispatchBatchAsync(opts, stoppingToken);
+                // One batch runs to its end even when the host is stopping: cancelling it half way would only roll back
+                // the marks of events already published (they would go out again) and log a failed transaction.
+                published = await DispatchBatchAsync(opts, CancellationToken.None);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
