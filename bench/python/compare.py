@@ -1,8 +1,14 @@
 """Prints the comparison table from the JSON lines the benchmark runs wrote."""
 import json, sys
 
+import statistics
+
 rows = [json.loads(l) for l in open(sys.argv[1]) if l.strip().startswith("{")]
-by = {(r["engine"], r["model"]): r for r in rows}
+runs = {}
+for r in rows:
+    runs.setdefault((r["engine"], r["model"]), []).append(r)
+# Each engine's median over the rounds, field by field (AUC is the same every round: the runs are seeded).
+by = {k: {f: (statistics.median(x[f] for x in v) if isinstance(v[0][f], (int, float)) else v[0][f]) for f in v[0]} for k, v in runs.items()}
 
 def line(label, ours, ref, key, fmt):
     o, r = ours.get(key), ref.get(key) if ref else None
@@ -13,6 +19,9 @@ def line(label, ours, ref, key, fmt):
 f_s = lambda v: "-" if v is None else f"{v:.2f} s"
 f_a = lambda v: "-" if v is None else f"{v:.4f}"
 f_u = lambda v: "-" if v is None else f"{v:.2f} us"
+for (engine, model), v in sorted(runs.items()):
+    print(f"{engine} {model}: train seconds per round " + ", ".join(f"{x['trainSeconds']:.2f}" for x in v))
+print()
 print("| measure                            |      mlops |  reference | mlops/ref | AUC diff |")
 print("|------------------------------------|------------|------------|-----------|----------|")
 g, x = by.get(("mlops", "gbdt"), {}), by.get(("xgboost", "gbdt"))

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using MlOps.Contracts;
 
 namespace MlOps.ServiceDefaults.Tabular;
@@ -16,7 +17,7 @@ public static class ColumnTypes
 /// Infers a column's type in one pass: the narrowest of integer, float, boolean, timestamp that every non-null value
 /// fits, else string. Missing values (<c>""</c>, <c>NA</c>, <c>null</c>) are counted, not treated as text.
 /// </summary>
-public sealed class ColumnTypeInference(string name)
+public sealed partial class ColumnTypeInference(string name)
 {
     const int MaxDistinctTracked = 10_000;
     bool _int = true, _float = true, _bool = true, _time = true;
@@ -70,10 +71,11 @@ public sealed class ColumnTypeInference(string name)
             numeric ? (_numeric > 1 ? Math.Sqrt(_m2 / (_numeric - 1)) : 0) : null,
             numeric ? _min : null,
             numeric ? _max : null,
-            _distinct.Count);
+            DistinctCount);
     }
 
     // Welford's update: one pass, numerically stable.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     void Accumulate(double x)
     {
         _numeric++;
@@ -86,6 +88,10 @@ public sealed class ColumnTypeInference(string name)
 
     public static bool IsMissing(ReadOnlySpan<char> value) =>
         value.IsEmpty || value.SequenceEqual("NA") || value.SequenceEqual("null") || value.SequenceEqual("NULL");
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static bool IsMissing(ReadOnlySpan<byte> value) =>
+        value.IsEmpty || value.SequenceEqual("NA"u8) || value.SequenceEqual("null"u8) || value.SequenceEqual("NULL"u8);
 
     static bool IsBoolean(ReadOnlySpan<char> v) =>
         v.Equals("true", StringComparison.OrdinalIgnoreCase) || v.Equals("false", StringComparison.OrdinalIgnoreCase);

@@ -8,6 +8,11 @@ public sealed class TabularFormatException(string message, long line, int? colum
 {
     public long Line { get; } = line;
     public int? Column { get; } = column;
+
+    /// <summary>The message without its position, so a part of a batch read on its own can be placed in the whole.</summary>
+    internal string Reason { get; } = message;
+
+    internal TabularFormatException ShiftedBy(long lines) => new(Reason, Line + lines, Column);
 }
 
 /// <summary>
@@ -27,6 +32,10 @@ public sealed class CsvRecordReader(TextReader reader, int maxFieldLength = 1 <<
     int _pos;
     int _len;
     long _line = 1;
+    bool _started;
+
+    /// <summary>The line the reader has reached: after the last record, one more than the lines read.</summary>
+    internal long Line => _line;
 
     /// <summary>The line the last record returned started on.</summary>
     public long RecordLine { get; private set; }
@@ -130,6 +139,10 @@ public sealed class CsvRecordReader(TextReader reader, int maxFieldLength = 1 <<
             throw new TabularFormatException($"the input is not valid UTF-8 ({ex.Message})", _line);
         }
         _pos = 0;
-        return _len > 0;
+        // A UTF-8 byte order mark opens the input, not the first column's name.
+        if (!_started && _len > 0 && _buffer[0] == '\uFEFF')
+            _pos = 1;
+        _started = true;
+        return _pos < _len || (_len > 0 && EnsureData());
     }
 }

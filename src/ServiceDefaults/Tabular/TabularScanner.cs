@@ -33,9 +33,9 @@ public sealed record TabularLimits(int MaxColumns = 1000, int MaxFieldLength = 1
 /// row-level problems (ragged rows, mixed JSON types) as anomalies with their line numbers. Input that cannot be read at
 /// all (unbalanced quote, invalid UTF-8, no header) throws <see cref="TabularFormatException"/>.
 /// </summary>
-public static class TabularScanner
+public static partial class TabularScanner
 {
-    static readonly Encoding StrictUtf8 = MarkingUtf8();
+    internal static readonly Encoding StrictUtf8 = MarkingUtf8();
 
     static Encoding MarkingUtf8()
     {
@@ -46,15 +46,15 @@ public static class TabularScanner
 
     public static TabularScan Scan(Stream content, string format, TabularLimits limits, ITabularVisitor? visitor = null) => format switch
     {
+        BatchFormats.Csv when visitor is null or ITabularPartitionedVisitor => ScanCsvUtf8(content, limits, visitor as ITabularPartitionedVisitor),
         BatchFormats.Csv => ScanCsv(content, limits, visitor),
         BatchFormats.Ndjson => ScanNdjson(content, limits, visitor),
         _ => throw new ArgumentException($"Unknown batch format '{format}' (expected csv or ndjson)", nameof(format)),
     };
 
-    static TabularScan ScanCsv(Stream content, TabularLimits limits, ITabularVisitor? visitor)
+    internal static TabularScan ScanCsv(Stream content, TabularLimits limits, ITabularVisitor? visitor)
     {
-        // detectEncodingFromByteOrderMarks strips a UTF-8 BOM; anything that is not UTF-8 fails loudly.
-        using var text = new StreamReader(content, StrictUtf8, detectEncodingFromByteOrderMarks: true, bufferSize: 64 * 1024, leaveOpen: true);
+        using var text = TextOpening.Open(content);
         var reader = new CsvRecordReader(text, limits.MaxFieldLength);
         var fields = new List<string>();
         if (!reader.TryRead(fields) || fields is [""])
@@ -86,7 +86,7 @@ public static class TabularScanner
         return Result(columns, rows, problems);
     }
 
-    static ColumnTypeInference[] Header(List<string> fields, TabularLimits limits)
+    internal static ColumnTypeInference[] Header(List<string> fields, TabularLimits limits)
     {
         if (fields.Count > limits.MaxColumns)
             throw new TabularFormatException($"the header has {fields.Count} columns, more than the limit of {limits.MaxColumns}", 1);
@@ -103,7 +103,7 @@ public static class TabularScanner
 
     static TabularScan ScanNdjson(Stream content, TabularLimits limits, ITabularVisitor? visitor)
     {
-        using var text = new StreamReader(content, StrictUtf8, detectEncodingFromByteOrderMarks: true, bufferSize: 64 * 1024, leaveOpen: true);
+        using var text = TextOpening.Open(content);
         var columns = new List<ColumnTypeInference>();
         var index = new Dictionary<string, int>(StringComparer.Ordinal);
         var kinds = new List<JsonValueKind>();
@@ -187,6 +187,8 @@ public static class TabularScanner
     static string? ReadLine(TextReader text, long line)
     {
         var raw = text.ReadLine();
+        if (line == 1 && raw is not null && raw.StartsWith('\uFEFF'))
+            raw = raw[1..];
         if (raw is not null && raw.Contains(CsvRecordReader.InvalidUtf8Marker))
             throw new TabularFormatException("the input is not valid UTF-8", line);
         return raw;
@@ -202,13 +204,16 @@ public static class TabularScanner
         _ => kind.ToString().ToLowerInvariant(),
     };
 
-    static TabularScan Result(ColumnTypeInference[] columns, long rows, ProblemLog problems) =>
+    internal static TabularScan Result(ColumnTypeInference[] columns, long rows, ProblemLog problems) =>
         new(columns.Select(c => new ColumnInfo(c.Name, c.Type, c.Nulls)).ToList(), rows, problems.Items, problems.Count, columns.Select(c => c.Summary()).ToList());
 
-    sealed class ProblemLog(int max)
+    internal sealed class ProblemLog(int max)
     {
         public List<Anomaly> Items { get; } = [];
         public long Count { get; private set; }
+
+        /// <summary>Problems counted elsewhere and not kept (beyond another log's limit).</summary>
+        public void AddUncounted(long count) => Count += count;
 
         public void Add(Anomaly anomaly)
         {

@@ -9,21 +9,21 @@ namespace MlOps.Validation.Profiling;
 /// bin edges, category counts for text columns, non-finite numbers, and exact-duplicate rows. Memory is bounded by the
 /// number of columns, categories and (for duplicates) <see cref="MaxRowsTrackedForDuplicates"/> row hashes.
 /// </summary>
-public sealed class BatchProfiler(DatasetSchema? schema) : ITabularVisitor
+public sealed partial class BatchProfiler(DatasetSchema? schema) : ITabularPartitionedVisitor
 {
     /// <summary>Duplicates are counted among this many rows; beyond it the fraction is estimated from them.</summary>
     public const int MaxRowsTrackedForDuplicates = 1_000_000;
 
     readonly List<ColumnProfile> _columns = [];
     readonly List<ColumnMode> _modes = [];
-    readonly HashSet<ulong> _rowHashes = [];
-    long _trackedRows;
+    // Hashes of the rows tracked for duplicates, counted when first asked (see RowHashes.Duplicates).
+    readonly RowHashes _rowHashes = new();
 
     enum ColumnMode { Numeric, Categorical, Both, Ignore }
 
     public IReadOnlyList<ColumnProfile> Columns => _columns;
-    public long DuplicateRows { get; private set; }
-    public double DuplicateFraction => _trackedRows == 0 ? 0 : (double)DuplicateRows / _trackedRows;
+    public long DuplicateRows => _rowHashes.Duplicates();
+    public double DuplicateFraction => _rowHashes.Count == 0 ? 0 : (double)DuplicateRows / _rowHashes.Count;
 
     public void OnColumn(int index, string name, long precedingRows)
     {
@@ -70,12 +70,8 @@ public sealed class BatchProfiler(DatasetSchema? schema) : ITabularVisitor
                     break;
             }
         }
-        if (_trackedRows < MaxRowsTrackedForDuplicates)
-        {
-            _trackedRows++;
-            if (!_rowHashes.Add(hash))
-                DuplicateRows++;
-        }
+        if (_rowHashes.Count < MaxRowsTrackedForDuplicates)
+            _rowHashes.Add([hash]);
     }
 
     // FNV-1a over the row's characters with a separator: 64 bits keeps accidental collisions negligible at a million rows.

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 namespace MlOps.Validation.Profiling;
 
 /// <summary>
@@ -54,10 +55,30 @@ public sealed class ColumnProfile
     }
 
     /// <summary>Bin 0 is below the first edge; bin i holds [edge[i-1], edge[i]); the last bin is at or above the last edge.</summary>
-    static int BinOf(double[] edges, double x)
+    /// <remarks>
+    /// Edges are usually equal-width (see SchemaInference.Edges), so the bin is guessed from the value and then moved
+    /// until the edges agree: exact for any ascending edges, one or two comparisons for the usual ones.
+    /// </remarks>
+    static int BinOf(double[] edges, double x) => BinOf(edges, x, edges.Length > 1 ? (edges.Length - 1) / (edges[^1] - edges[0]) : 0);
+
+    /// <param name="scale">(edges.Length - 1) / (last edge - first edge), computed once per column.</param>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static int BinOf(double[] edges, double x, double scale)
     {
-        var i = Array.BinarySearch(edges, x);
-        return i >= 0 ? i + 1 : ~i;
+        var last = edges.Length - 1;
+        int i;
+        if (last == 0 || !(x >= edges[0]))
+            i = x >= edges[0] ? 1 : 0;
+        else
+        {
+            var t = (x - edges[0]) * scale;
+            i = t >= last ? last + 1 : (int)t + 1;
+        }
+        while (i > 0 && x < edges[i - 1])
+            i--;
+        while (i <= last && x >= edges[i])
+            i++;
+        return i;
     }
 
     public void WithEdges(IReadOnlyList<double>? edges)

@@ -68,6 +68,40 @@ public sealed class TabularScannerTests
         Assert.Equal(3, ex.Line);
     }
 
+    [Theory]
+    [InlineData("csv")]
+    [InlineData("ndjson")]
+    public void Invalid_utf8_after_a_bom_is_still_reported(string format)
+    {
+        var text = format == "csv" ? "a\nok\n" : "{\"a\":\"ok\"}\n{\"a\":\"";
+        var bytes = Encoding.UTF8.GetPreamble().Concat(Encoding.UTF8.GetBytes(text)).Concat(new byte[] { 0xC3, 0x28 }).Concat(Encoding.UTF8.GetBytes(format == "csv" ? "\n" : "\"}\n")).ToArray();
+
+        var ex = Assert.Throws<TabularFormatException>(() => TabularScanner.Scan(new MemoryStream(bytes), format, new TabularLimits(), new CountingVisitor()));
+
+        Assert.Contains("UTF-8", ex.Message);
+        Assert.Equal(format == "csv" ? 3 : 2, ex.Line);
+    }
+
+    [Fact]
+    public void A_bom_is_dropped_on_the_reference_path_too()
+    {
+        var bytes = Encoding.UTF8.GetPreamble().Concat(Encoding.UTF8.GetBytes("name,v\nx,1\n")).ToArray();
+        var visitor = new CountingVisitor();
+
+        var scan = TabularScanner.Scan(new MemoryStream(bytes), BatchFormats.Csv, new TabularLimits(), visitor);
+
+        Assert.Equal("name", scan.Columns[0].Name);
+        Assert.Equal(["name", "v"], visitor.Columns);
+    }
+
+    /// <summary>A visitor without the partitioned interface: the scanner takes its one-record-at-a-time path.</summary>
+    sealed class CountingVisitor : ITabularVisitor
+    {
+        public List<string> Columns { get; } = [];
+        public void OnColumn(int index, string name, long precedingRows) => Columns.Add(name);
+        public void OnRow(IReadOnlyList<string> values, long line) { }
+    }
+
     [Fact]
     public void Ndjson_keys_become_columns_and_mixed_types_are_errors()
     {
