@@ -23,7 +23,7 @@ public sealed class AppHostTests(ITestOutputHelper output)
 
         await host.WaitForLineAsync(Ready, TimeSpan.FromSeconds(120));
 
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
         var resources = await http.GetFromJsonAsync<List<DashboardApi.ResourceView>>($"http://127.0.0.1:{dashboard}/api/resources", Json.Options);
         Assert.NotNull(resources);
         Assert.Equal(
