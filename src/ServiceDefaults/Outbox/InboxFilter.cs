@@ -10,7 +10,7 @@ namespace MlOps.ServiceDefaults.Outbox;
 /// already in the inbox for this endpoint is acknowledged without running the consumer again.
 /// </summary>
 /// <remarks>Consumers change the scoped DbContext and leave saving to this filter.</remarks>
-public sealed class InboxFilter<T>(InboxDbContextAccessor accessor, OutboxSignal signal, TimeProvider time, ILogger<InboxFilter<T>> logger)
+public sealed class InboxFilter<T>(InboxDbContextAccessor accessor, TimeProvider time, ILogger<InboxFilter<T>> logger)
     : IFilter<ConsumeContext<T>>
     where T : class
 {
@@ -50,7 +50,6 @@ public sealed class InboxFilter<T>(InboxDbContextAccessor accessor, OutboxSignal
             throw;
         }
 
-        signal.Notify();
     }
 
     public void Probe(ProbeContext context) => context.CreateFilterScope("inbox");

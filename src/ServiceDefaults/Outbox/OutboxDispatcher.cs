@@ -68,6 +68,7 @@ public sealed class OutboxDispatcher<TDbContext>(
         var db = scope.ServiceProvider.GetRequiredService<TDbContext>();
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         var now = time.GetUtcNow();
+        OutboxActivity.Polls.Add(1);
 
         // SKIP LOCKED lets several replicas of a service share one outbox without publishing a row twice at once.
         var due = await db.Set<OutboxMessage>()
@@ -88,10 +89,12 @@ public sealed class OutboxDispatcher<TDbContext>(
                 row.SentAt = time.GetUtcNow();
                 row.LastError = null;
                 published++;
+                OutboxActivity.Published.Add(1);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
                 row.Attempts++;
+                OutboxActivity.Failures.Add(1);
                 row.LastError = ex.Message.Length > 2000 ? ex.Message[..2000] : ex.Message;
                 row.NextAttemptAt = time.GetUtcNow() + Backoff(opts, row.Attempts);
                 logger.LogWarning(ex, "Publishing {MessageType} {MessageId} failed (attempt {Attempts})", row.MessageType, row.MessageId, row.Attempts);
@@ -135,5 +138,10 @@ public sealed class OutboxDispatcher<TDbContext>(
 
 static class OutboxActivity
 {
-    public static readonly System.Diagnostics.ActivitySource Source = new("MlOps.Outbox");
+    public const string Name = "MlOps.Outbox";
+    public static readonly System.Diagnostics.ActivitySource Source = new(Name);
+    static readonly System.Diagnostics.Metrics.Meter Meter = new(Name);
+    public static readonly System.Diagnostics.Metrics.Counter<long> Polls = Meter.CreateCounter<long>("mlops.outbox.polls", description: "Outbox checks for due events");
+    public static readonly System.Diagnostics.Metrics.Counter<long> Published = Meter.CreateCounter<long>("mlops.outbox.published", description: "Events published from the outbox");
+    public static readonly System.Diagnostics.Metrics.Counter<long> Failures = Meter.CreateCounter<long>("mlops.outbox.publish_failures", description: "Failed publish attempts (retried)");
 }

@@ -87,6 +87,35 @@ public sealed class OutboxInboxTests(InfrastructureFixture infra)
     }
 
     [Fact]
+    public async Task An_idle_dispatcher_checks_the_outbox_at_its_poll_interval_and_not_in_a_loop()
+    {
+        var db = await infra.CreateDatabaseAsync("idle");
+        using var host = await TestHost.StartAsync(infra.Messaging, db, dispatcher: true, x => x.AddConsumer<RecordFeedbackConsumer>());
+        var key = Key();
+        await host.InScopeAsync(ctx =>
+        {
+            ctx.AddEvent(TestHost.Feedback(key));
+            return ctx.SaveChangesAsync();
+        });
+        Assert.Equal(1, await host.SettledEffectsAsync(key, 1, TimeSpan.FromSeconds(0.5)));
+
+        long polls = 0;
+        using var listener = new System.Diagnostics.Metrics.MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Name == "mlops.outbox.polls")
+                l.EnableMeasurementEvents(instrument);
+        };
+        listener.SetMeasurementEventCallback<long>((_, value, _, _) => Interlocked.Add(ref polls, value));
+        listener.Start();
+        await Task.Delay(TimeSpan.FromSeconds(3));
+        listener.Dispose();
+
+        // The test host polls every 200 ms: about 15 checks in 3 s. A dispatcher woken by its own commits would make thousands.
+        Assert.InRange(Interlocked.Read(ref polls), 5, 40);
+    }
+
+    [Fact]
     public async Task The_same_message_delivered_twice_has_one_effect()
     {
         var db = await infra.CreateDatabaseAsync("inbox");
