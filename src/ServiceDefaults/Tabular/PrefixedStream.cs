@@ -1,12 +1,10 @@
 namespace MlOps.ServiceDefaults.Tabular;
 
 /// <summary>Bytes already taken from a stream (the first stretch and the chunker's carry) followed by the rest of it.</summary>
-internal sealed class PrefixedStream(byte[] prefix, int prefixStart, int prefixLength, CsvChunker chunker, Stream rest) : Stream
+internal sealed class PrefixedStream(byte[] prefix, int prefixStart, int prefixLength, CsvChunker chunker, Stream rest) : ForwardOnlyStream
 {
     int _position;
     Stream? _carry;
-
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
     public override int Read(Span<byte> buffer)
     {
@@ -21,14 +19,4 @@ internal sealed class PrefixedStream(byte[] prefix, int prefixStart, int prefixL
         var fromCarry = _carry.Read(buffer);
         return fromCarry > 0 ? fromCarry : rest.Read(buffer);
     }
-
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
-    public override long Length => throw new NotSupportedException();
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-    public override void Flush() { }
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 }

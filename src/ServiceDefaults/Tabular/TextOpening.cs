@@ -18,11 +18,9 @@ static class TextOpening
     }
 
     /// <summary>The bytes already read to look for a byte order mark, then the rest of the stream (left open).</summary>
-    sealed class HeadStream(ReadOnlyMemory<byte> head, Stream rest) : Stream
+    sealed class HeadStream(ReadOnlyMemory<byte> head, Stream rest) : ForwardOnlyStream
     {
         ReadOnlyMemory<byte> _head = head;
-
-        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
         public override int Read(Span<byte> buffer)
         {
@@ -33,15 +31,5 @@ static class TextOpening
             _head = _head[n..];
             return n;
         }
-
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-        public override void Flush() { }
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }
