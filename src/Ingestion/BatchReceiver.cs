@@ -7,6 +7,7 @@ using MlOps.ServiceDefaults.Http;
 using MlOps.ServiceDefaults.Outbox;
 using MlOps.ServiceDefaults.Tabular;
 using Npgsql;
+using System.IO.Pipelines;
 
 namespace MlOps.Ingestion;
 
@@ -14,8 +15,8 @@ namespace MlOps.Ingestion;
 public sealed record ReceivedBatch(Batch Batch, bool Duplicate);
 
 /// <summary>
-/// Stores a batch's bytes under their content address, reads them once to infer columns and count rows, and records the
-/// batch together with its <see cref="DataArrived"/> event in one transaction.
+/// Stores a batch's bytes under their content address while reading them to infer columns and count rows, and records
+/// the batch together with its <see cref="DataArrived"/> event in one transaction.
 /// </summary>
 public sealed class BatchReceiver(IngestionDbContext db, IBlobStore blobs, IOptions<IngestionOptions> options, TimeProvider time, ILogger<BatchReceiver> logger)
 {
@@ -29,67 +30,77 @@ public sealed class BatchReceiver(IngestionDbContext db, IBlobStore blobs, IOpti
         if (idempotencyKey is not null && await FindAsync(b => b.Dataset == dataset && b.IdempotencyKey == idempotencyKey, ct) is { } replay)
             return new ReceivedBatch(replay, Duplicate: true);
 
-        var blob = await blobs.PutAsync(body, ct);
+        var (blob, scan, unreadable) = await StoreAndScanAsync(body, format, ct);
         if (await FindAsync(b => b.Dataset == dataset && b.ContentHash == blob.Key, ct) is { } existing)
             return new ReceivedBatch(existing, Duplicate: true);
 
-        TabularScan scan;
-        try
+        const string emptyAdvice = "send a CSV with a header row, or NDJSON with one object per line";
+        if (blob.Length == 0)
+            unreadable = new TabularFormatException($"the batch is empty: {emptyAdvice}", 1);
+        if (unreadable is not null)
         {
-            if (blob.Length == 0)
-                throw new TabularFormatException("the batch is empty: send a CSV with a header row, or NDJSON with one object per line", 1);
-            scan = await ScanAsync(blob, format, ct);
+            if (storeUnreadable)
+            {
+                var anomaly = new Anomaly(Severities.Error, "unparseable", null, unreadable.Message, unreadable.Line);
+                var rejected = NewBatch(dataset, format, blob, source, idempotencyKey, BatchStatus.Rejected);
+                rejected.Anomalies = [anomaly];
+                rejected.DecidedAt = rejected.ReceivedAt;
+                return await SaveAsync(rejected, new DataRejected(rejected.Id, dataset, blob.Key, Guid.Empty, [anomaly], rejected.CorrelationId, rejected.ReceivedAt), ct);
+            }
+            throw blob.Length == 0
+                ? new RequestProblemException(StatusCodes.Status400BadRequest, "Empty batch", $"The request body is empty: {emptyAdvice}.")
+                : new RequestProblemException(StatusCodes.Status400BadRequest, $"Unreadable {format.ToUpperInvariant()}",
+                    $"{unreadable.Message}. The bytes are kept in the blob store as {blob.Key}.");
         }
-        catch (TabularFormatException ex) when (storeUnreadable)
-        {
-            return await RecordUnreadableAsync(dataset, format, blob, source, idempotencyKey, ex, ct);
-        }
-        catch (TabularFormatException ex)
-        {
-            var title = blob.Length == 0 ? "Empty batch" : $"Unreadable {format.ToUpperInvariant()}";
-            throw new RequestProblemException(StatusCodes.Status400BadRequest, title,
-                blob.Length == 0 ? $"The request body is empty: {ex.Message[(ex.Message.IndexOf(':') + 2)..]}." : $"{ex.Message}. The bytes are kept in the blob store as {blob.Key}.");
-        }
-        var batch = new Batch
-        {
-            Id = Guid.CreateVersion7(),
-            Dataset = dataset,
-            ContentHash = blob.Key,
-            Format = format,
-            Bytes = blob.Length,
-            Rows = scan.Rows,
-            Columns = [.. scan.Columns],
-            Status = BatchStatus.Arrived,
-            Source = source,
-            IdempotencyKey = idempotencyKey,
-            CorrelationId = Guid.NewGuid(),
-            ReceivedAt = time.GetUtcNow(),
-        };
+
+        var batch = NewBatch(dataset, format, blob, source, idempotencyKey, BatchStatus.Arrived);
+        batch.Rows = scan!.Rows;
+        batch.Columns = [.. scan.Columns];
         return await SaveAsync(batch, new DataArrived(batch.Id, dataset, blob.Key, format, scan.Rows, scan.Columns, source, blob.Key, batch.CorrelationId, batch.ReceivedAt), ct);
     }
 
-    async Task<ReceivedBatch> RecordUnreadableAsync(string dataset, string format, BlobInfo blob, string source, string? idempotencyKey, TabularFormatException ex, CancellationToken ct)
+    Batch NewBatch(string dataset, string format, BlobInfo blob, string source, string? idempotencyKey, string status) => new()
     {
-        var now = time.GetUtcNow();
-        var anomaly = new Anomaly(Severities.Error, "unparseable", null, ex.Message, ex.Line);
-        var batch = new Batch
-        {
-            Id = Guid.CreateVersion7(),
-            Dataset = dataset,
-            ContentHash = blob.Key,
-            Format = format,
-            Bytes = blob.Length,
-            Status = BatchStatus.Rejected,
-            Anomalies = [anomaly],
-            Source = source,
-            IdempotencyKey = idempotencyKey,
-            CorrelationId = Guid.NewGuid(),
-            ReceivedAt = now,
-            DecidedAt = now,
-        };
-        return await SaveAsync(batch, new DataRejected(batch.Id, dataset, blob.Key, Guid.Empty, [anomaly], batch.CorrelationId, now), ct);
-    }
+        Id = Guid.CreateVersion7(),
+        Dataset = dataset,
+        ContentHash = blob.Key,
+        Format = format,
+        Bytes = blob.Length,
+        Status = status,
+        Source = source,
+        IdempotencyKey = idempotencyKey,
+        CorrelationId = Guid.NewGuid(),
+        ReceivedAt = time.GetUtcNow(),
+    };
 
+    /// <summary>
+    /// Reads the body once: its bytes go to the blob store while the scanner, on another thread, reads the same bytes
+    /// from a bounded pipe. A batch that cannot be read is still stored whole (the scanner just stops taking copies).
+    /// </summary>
+    async Task<(BlobInfo Blob, TabularScan? Scan, TabularFormatException? Unreadable)> StoreAndScanAsync(Stream body, string format, CancellationToken ct)
+    {
+        var limits = new TabularLimits(options.Value.MaxColumns, options.Value.MaxFieldLength);
+        var pipe = new Pipe(new PipeOptions(pauseWriterThreshold: 4 << 20, resumeWriterThreshold: 2 << 20));
+        var scanning = Task.Run(() =>
+        {
+            // Disposing the stream completes the pipe's reader, which tells the copying side to stop.
+            using var copy = pipe.Reader.AsStream();
+            try { return (TabularScanner.Scan(copy, format, limits), (TabularFormatException?)null); }
+            catch (TabularFormatException ex) { return ((TabularScan?)null, ex); }
+        }, CancellationToken.None);
+
+        BlobInfo blob;
+        try
+        {
+            blob = await blobs.PutAsync(new TeeStream(body, pipe.Writer), ct);
+        }
+        finally
+        {
+            await pipe.Writer.CompleteAsync();
+        }
+        var (scan, unreadable) = await scanning;
+        return (blob, scan, unreadable);
+    }
     async Task<ReceivedBatch> SaveAsync<TEvent>(Batch batch, TEvent evt, CancellationToken ct)
         where TEvent : class
     {
@@ -109,14 +120,6 @@ public sealed class BatchReceiver(IngestionDbContext db, IBlobStore blobs, IOpti
         }
         logger.LogInformation("Batch {BatchId} of {Dataset} {Status}: {Rows} rows, {Columns} columns, {ContentHash}", batch.Id, dataset, batch.Status, batch.Rows, batch.Columns.Count, blobKey);
         return new ReceivedBatch(batch, Duplicate: false);
-    }
-
-    async Task<TabularScan> ScanAsync(BlobInfo blob, string format, CancellationToken ct)
-    {
-        var limits = new TabularLimits(options.Value.MaxColumns, options.Value.MaxFieldLength);
-        await using var content = await blobs.OpenReadAsync(blob.Key, ct);
-        // The scan reads synchronously (one chunk at a time); keep it off the request thread.
-        return await Task.Run(() => TabularScanner.Scan(content, format, limits), ct);
     }
 
     Task<Batch?> FindAsync(System.Linq.Expressions.Expression<Func<Batch, bool>> predicate, CancellationToken ct) =>

@@ -9,8 +9,8 @@ public static class Extensions
     public static IHostApplicationBuilder AddIngestion(this IHostApplicationBuilder builder)
     {
         builder.Services.AddOptions<IngestionOptions>().BindConfiguration(IngestionOptions.Section);
-        var maxBody = builder.Configuration.GetValue<long?>($"{IngestionOptions.Section}:{nameof(IngestionOptions.MaxBodyBytes)}") ?? new IngestionOptions().MaxBodyBytes;
-        builder.Services.Configure<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>(o => o.Limits.MaxRequestBodySize = maxBody);
+        builder.Services.AddOptions<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>()
+            .Configure<Microsoft.Extensions.Options.IOptions<IngestionOptions>>((kestrel, ingestion) => kestrel.Limits.MaxRequestBodySize = ingestion.Value.MaxBodyBytes);
         builder.AddServiceDatabase<IngestionDbContext>("ingestiondb");
         builder.AddEventBus<IngestionDbContext>(x =>
         {

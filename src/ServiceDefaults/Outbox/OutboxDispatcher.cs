@@ -31,31 +31,27 @@ public sealed class OutboxDispatcher<TDbContext>(
             return;
         }
 
-        // The bus must be started before publishing; it is started by its own hosted service.
+        // Return from start-up at once; the bus was started before this service (WaitUntilStarted).
         await Task.Yield();
         while (!stoppingToken.IsCancellationRequested)
         {
-            int published;
+            var published = 0;
+            var wait = opts.PollInterval;
             try
             {
                 // One batch runs to its end even when the host is stopping: cancelling it half way would only roll back
                 // the marks of events already published (they would go out again) and log a failed transaction.
                 published = await DispatchBatchAsync(opts, CancellationToken.None);
             }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                break;
-            }
             catch (Exception ex)
             {
                 logger.LogWarning(ex, "Outbox dispatch failed; retrying");
-                published = 0;
-                await DelayAsync(opts.FirstRetryDelay, stoppingToken);
+                wait = opts.FirstRetryDelay;
             }
 
             if (published < opts.BatchSize)
             {
-                try { await signal.WaitAsync(opts.PollInterval, stoppingToken); }
+                try { await signal.WaitAsync(wait, stoppingToken); }
                 catch (OperationCanceledException) { break; }
             }
         }
@@ -131,9 +127,6 @@ public sealed class OutboxDispatcher<TDbContext>(
         var ms = opts.FirstRetryDelay.TotalMilliseconds * Math.Pow(2, Math.Min(attempts - 1, 16));
         return TimeSpan.FromMilliseconds(Math.Min(ms, opts.MaxRetryDelay.TotalMilliseconds));
     }
-
-    Task DelayAsync(TimeSpan delay, CancellationToken ct) =>
-        Task.Delay(delay, time, ct).ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
 }
 
 static class OutboxActivity

@@ -18,7 +18,8 @@ public static class OutboxExtensions
         var type = typeof(T);
         if (type.Assembly != typeof(DataArrived).Assembly)
             throw new ArgumentException($"{type.FullName} is not an event of MlOps.Contracts.", nameof(message));
-        var id = NewId.Next();
+        // Time-ordered ids keep the unique index on message ids append-mostly.
+        var id = Guid.CreateVersion7();
         db.Set<OutboxMessage>().Add(new OutboxMessage
         {
             MessageId = id,
@@ -29,12 +30,6 @@ public static class OutboxExtensions
             CreatedAt = (time ?? TimeProvider.System).GetUtcNow(),
         });
         return id;
-    }
-
-    static class NewId
-    {
-        // Time-ordered ids keep the unique index on message ids append-mostly.
-        public static Guid Next() => Guid.CreateVersion7();
     }
 
     internal static Type? ResolveEventType(string fullName) => typeof(DataArrived).Assembly.GetType(fullName, throwOnError: false);

@@ -103,6 +103,12 @@ public static partial class TabularScanner
             CsvChunker.Return(chunkBuffer);
             if (result.Error is { } error)
                 throw error.ShiftedBy(line - 1);
+            Absorb(result);
+        }
+
+        // A stretch's rows, problems (renumbered from the stretch's first line) and visitor part join the totals.
+        void Absorb(CsvChunkResult result)
+        {
             if (result.Part is { } part)
                 visitor!.Merge(part);
             foreach (var problem in result.Problems.Items)
@@ -128,13 +134,7 @@ public static partial class TabularScanner
                     else
                         Reobserve(i, chunkBuffer.AsSpan(chunkStart, chunkLength));
                 }
-                if (result.Part is { } part)
-                    visitor!.Merge(part);
-                foreach (var problem in result.Problems.Items)
-                    problems.Add(problem with { Line = problem.Line + line - 1 });
-                problems.AddUncounted(result.Problems.Count - result.Problems.Items.Count);
-                rows += result.Rows;
-                line += result.Lines;
+                Absorb(result);
                 merged++;
             }
             finally

@@ -60,7 +60,7 @@ public sealed class BadInputTests(InfrastructureFixture infra)
         var slice = await infra.SliceAsync();
         var dataset = Dataset();
 
-        var batch = await DataPlane.PostAndWaitAsync(slice, dataset, "a,b,c\n");
+        var batch = await Batches.PostAndWaitAsync(slice, dataset, "a,b,c\n");
 
         Assert.Equal("rejected", batch.GetProperty("status").GetString());
         Assert.Equal("no_rows", batch.GetProperty("reasons")[0].GetProperty("kind").GetString());
@@ -75,7 +75,7 @@ public sealed class BadInputTests(InfrastructureFixture infra)
 
         var (status, body) = await PostAsync(slice.Ingestion, dataset, content);
         Assert.Equal(HttpStatusCode.Accepted, status);
-        var batch = await DataPlane.WaitAsync(slice, body.GetProperty("batchId").GetGuid(), dataset);
+        var batch = await Batches.WaitAsync(slice, body.GetProperty("batchId").GetGuid(), dataset);
 
         Assert.Equal("rejected", batch.GetProperty("status").GetString());
         var reason = batch.GetProperty("reasons")[0];

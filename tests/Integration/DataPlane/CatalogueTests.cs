@@ -18,9 +18,9 @@ public sealed class CatalogueTests(InfrastructureFixture infra)
     {
         var slice = await infra.SliceAsync();
         var dataset = Dataset();
-        var first = await DataPlane.PostAndWaitAsync(slice, dataset, "x,y\n1,a\n2,b\n3,a\n");
-        var rejected = await DataPlane.PostAndWaitAsync(slice, dataset, "x\n1\n");
-        var second = await DataPlane.PostAndWaitAsync(slice, dataset, "x,y\n4,b\n5,a\n");
+        var first = await Batches.PostAndWaitAsync(slice, dataset, "x,y\n1,a\n2,b\n3,a\n");
+        var rejected = await Batches.PostAndWaitAsync(slice, dataset, "x\n1\n");
+        var second = await Batches.PostAndWaitAsync(slice, dataset, "x,y\n4,b\n5,a\n");
         Assert.Equal("rejected", rejected.GetProperty("status").GetString());
 
         var versions = await slice.Ingestion.Client.GetFromJsonAsync<JsonElement>($"datasets/{dataset}/versions");
@@ -75,7 +75,7 @@ public sealed class CatalogueTests(InfrastructureFixture infra)
             var good = batches.Single(b => b.GetProperty("rows").GetInt64() == 2);
             var bad = batches.Single(b => b.GetProperty("rows").GetInt64() == 0);
             Assert.Equal("upstream-erp", good.GetProperty("source").GetString());
-            Assert.Equal("validated", (await DataPlane.WaitAsync(slice, good.GetProperty("batchId").GetGuid(), dataset)).GetProperty("status").GetString());
+            Assert.Equal("validated", (await Batches.WaitAsync(slice, good.GetProperty("batchId").GetGuid(), dataset)).GetProperty("status").GetString());
             Assert.Equal("rejected", bad.GetProperty("status").GetString());
             var reason = bad.GetProperty("reasons")[0];
             Assert.Equal("unparseable", reason.GetProperty("kind").GetString());

@@ -22,7 +22,7 @@ public sealed class RealDataTests(InfrastructureFixture infra, ITestOutputHelper
 
         foreach (var year in new[] { "2012", "2013", "2014", "2015" })
         {
-            var batch = await DataPlane.PostAndWaitAsync(slice, dataset, DataPlane.Csv(lines[0], lines.Skip(1).Where(l => l.StartsWith(year))));
+            var batch = await Batches.PostAndWaitAsync(slice, dataset, Batches.Csv(lines[0], lines.Skip(1).Where(l => l.StartsWith(year))));
             Assert.Equal("validated", batch.GetProperty("status").GetString());
         }
 
@@ -45,9 +45,9 @@ public sealed class RealDataTests(InfrastructureFixture infra, ITestOutputHelper
         var dataset = Dataset("weather");
         var lines = await File.ReadAllLinesAsync(RepoPaths.SharedData("weather.csv"));
         var header = lines[0];
-        await DataPlane.PostAndWaitAsync(slice, dataset, DataPlane.Csv(header, lines.Skip(1).Where(l => l.StartsWith("Seattle"))));
+        await Batches.PostAndWaitAsync(slice, dataset, Batches.Csv(header, lines.Skip(1).Where(l => l.StartsWith("Seattle"))));
 
-        var batch = await DataPlane.PostAndWaitAsync(slice, dataset, DataPlane.Csv(header, lines.Skip(1).Where(l => l.StartsWith("New York"))));
+        var batch = await Batches.PostAndWaitAsync(slice, dataset, Batches.Csv(header, lines.Skip(1).Where(l => l.StartsWith("New York"))));
 
         Assert.Equal("validated", batch.GetProperty("status").GetString());
         var report = await slice.Validation!.Client.GetFromJsonAsync<JsonElement>($"reports/{batch.GetProperty("batchId").GetGuid()}");
@@ -70,43 +70,14 @@ public sealed class RealDataTests(InfrastructureFixture infra, ITestOutputHelper
         var slice = await infra.SliceAsync();
         var dataset = Dataset("seattle");
         var lines = await File.ReadAllLinesAsync(RepoPaths.SharedData("seattle-weather.csv"));
-        await DataPlane.PostAndWaitAsync(slice, dataset, DataPlane.Csv(lines[0], lines.Skip(1).Take(300)));
+        await Batches.PostAndWaitAsync(slice, dataset, Batches.Csv(lines[0], lines.Skip(1).Take(300)));
         var withoutWeather = lines.Skip(301).Take(200).Select(l => l[..l.LastIndexOf(',')]);
 
-        var batch = await DataPlane.PostAndWaitAsync(slice, dataset, DataPlane.Csv("date,precipitation,temp_max,temp_min,wind", withoutWeather));
+        var batch = await Batches.PostAndWaitAsync(slice, dataset, Batches.Csv("date,precipitation,temp_max,temp_min,wind", withoutWeather));
 
         Assert.Equal("rejected", batch.GetProperty("status").GetString());
         var reason = Assert.Single(batch.GetProperty("reasons").EnumerateArray(), r => r.GetProperty("severity").GetString() == "ERROR");
         Assert.Equal("missing_column", reason.GetProperty("kind").GetString());
         Assert.Equal("weather", reason.GetProperty("column").GetString());
-    }
-}
-
-static class DataPlane
-{
-    public static string Csv(string header, IEnumerable<string> rows) => header + "\n" + string.Join("\n", rows) + "\n";
-
-    public static async Task<JsonElement> PostAndWaitAsync(SliceServices slice, string dataset, string csv)
-    {
-        using var response = await slice.Ingestion.Client.PostAsync($"datasets/{dataset}/batches", new StringContent(csv, Encoding.UTF8, "text/csv"));
-        var body = await response.Content.ReadFromJsonAsync<JsonElement>();
-        Assert.True(response.StatusCode == HttpStatusCode.Accepted, $"expected 202, got {(int)response.StatusCode}: {body}");
-        return await WaitAsync(slice, body.GetProperty("batchId").GetGuid(), dataset);
-    }
-
-    /// <summary>Polls the batch until Validation has decided it.</summary>
-    public static async Task<JsonElement> WaitAsync(SliceServices slice, Guid batchId, string dataset, ServiceProcess? ingestion = null)
-    {
-        ingestion ??= slice.Ingestion;
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (true)
-        {
-            var batch = await ingestion.Client.GetFromJsonAsync<JsonElement>($"datasets/{dataset}/batches/{batchId}");
-            if (batch.GetProperty("status").GetString() != "arrived")
-                return batch;
-            if (DateTime.UtcNow > deadline)
-                throw new TimeoutException($"batch {batchId} was not validated within 30 s: {batch}");
-            await Task.Delay(200);
-        }
     }
 }

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
 using MlOps.AppHost.Infrastructure;
+using MlOps.AppHost.Orchestration;
 
 namespace MlOps.Tests.Integration.Infrastructure;
 
@@ -83,25 +84,13 @@ public sealed class ServiceProcess : IAsyncDisposable
     }
 }
 
+/// <summary>The AppHost's view of the repository: services are found where it finds them, built as the tests were.</summary>
 static class RepoPaths
 {
-    public static string Root { get; } = FindRoot();
+    static readonly RepoLayout Layout = RepoLayout.Discover(RepoLayout.BuildConfiguration(typeof(RepoPaths).Assembly));
 
-    static string FindRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "MlOps.sln")))
-                return dir.FullName;
-        throw new InvalidOperationException("MlOps.sln not found above " + AppContext.BaseDirectory);
-    }
+    public static string ServiceDll(string project) =>
+        Layout.ServiceDll(ServiceCatalog.Services.Single(s => s.Project == project));
 
-    /// <summary>The service's own build output, built with the same configuration as the tests.</summary>
-    public static string ServiceDll(string project)
-    {
-        var configuration = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)).Parent!.Name; // bin/<Configuration>/net10.0/
-        var dll = Path.Combine(Root, "src", project, "bin", configuration, "net10.0", project + ".dll");
-        return File.Exists(dll) ? dll : throw new FileNotFoundException($"{dll} is missing: build the solution first", dll);
-    }
-
-    public static string SharedData(string file) => Path.Combine(Root, "..", "shared", "data", file);
+    public static string SharedData(string file) => Path.Combine(Layout.Root, "..", "shared", "data", file);
 }

@@ -46,11 +46,7 @@ public sealed class OutboxInboxTests(InfrastructureFixture infra)
         // The process commits and dies before its dispatcher publishes.
         using (var crashed = await TestHost.StartAsync(infra.Messaging, db, dispatcher: false))
         {
-            await crashed.InScopeAsync(ctx =>
-            {
-                ctx.AddEvent(TestHost.Feedback(key));
-                return ctx.SaveChangesAsync();
-            });
+            await crashed.CommitFeedbackAsync(key);
             await crashed.StopAsync();
         }
 
@@ -67,11 +63,7 @@ public sealed class OutboxInboxTests(InfrastructureFixture infra)
         var db = await infra.CreateDatabaseAsync("outbox");
         using var host = await TestHost.StartAsync(infra.Messaging, db, dispatcher: true, x => x.AddConsumer<RecordFeedbackConsumer>());
         var key = Key();
-        await host.InScopeAsync(ctx =>
-        {
-            ctx.AddEvent(TestHost.Feedback(key));
-            return ctx.SaveChangesAsync();
-        });
+        await host.CommitFeedbackAsync(key);
         Assert.Equal(1, await host.SettledEffectsAsync(key, 1, TimeSpan.FromSeconds(0.5)));
 
         // As if the dispatcher had published but died before recording it: the row is due again.
@@ -92,11 +84,7 @@ public sealed class OutboxInboxTests(InfrastructureFixture infra)
         var db = await infra.CreateDatabaseAsync("idle");
         using var host = await TestHost.StartAsync(infra.Messaging, db, dispatcher: true, x => x.AddConsumer<RecordFeedbackConsumer>());
         var key = Key();
-        await host.InScopeAsync(ctx =>
-        {
-            ctx.AddEvent(TestHost.Feedback(key));
-            return ctx.SaveChangesAsync();
-        });
+        await host.CommitFeedbackAsync(key);
         Assert.Equal(1, await host.SettledEffectsAsync(key, 1, TimeSpan.FromSeconds(0.5)));
 
         long polls = 0;

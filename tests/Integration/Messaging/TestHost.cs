@@ -72,6 +72,14 @@ static class TestHost
         return await work(scope.ServiceProvider.GetRequiredService<TestDbContext>());
     }
 
+    /// <summary>Commits a <see cref="FeedbackReceived"/> for <paramref name="key"/> through the outbox, as a service's state change would.</summary>
+    public static Task<int> CommitFeedbackAsync(this IHost host, string key) =>
+        host.InScopeAsync(ctx =>
+        {
+            ctx.AddEvent(Feedback(key));
+            return ctx.SaveChangesAsync();
+        });
+
     public static Task<int> EffectsAsync(this IHost host, string key) =>
         host.InScopeAsync(db => db.Effects.CountAsync(e => e.Key == key));
 

@@ -31,7 +31,7 @@ public sealed class SliceTests(InfrastructureFixture infra)
         Assert.Equal("float", columns["precipitation"]);
         Assert.Equal("string", columns["weather"]);
 
-        var batch = await WaitForStatusAsync(slice, dataset, accepted.Body.GetProperty("batchId").GetGuid());
+        var batch = await Batches.WaitAsync(slice, accepted.Body.GetProperty("batchId").GetGuid(), dataset);
         Assert.Equal("validated", batch.GetProperty("status").GetString());
 
         var report = await slice.Validation!.Client.GetFromJsonAsync<JsonElement>($"reports/{accepted.Body.GetProperty("batchId").GetGuid()}");
@@ -66,7 +66,7 @@ public sealed class SliceTests(InfrastructureFixture infra)
         var accepted = await PostAsync(slice, dataset, "a,b,c\n1,2,3\n4,5\n6,7,8\n", "text/csv");
 
         Assert.Equal(HttpStatusCode.Accepted, accepted.Status);
-        var batch = await WaitForStatusAsync(slice, dataset, accepted.Body.GetProperty("batchId").GetGuid());
+        var batch = await Batches.WaitAsync(slice, accepted.Body.GetProperty("batchId").GetGuid(), dataset);
         Assert.Equal("rejected", batch.GetProperty("status").GetString());
         var reason = Assert.Single(batch.GetProperty("reasons").EnumerateArray());
         Assert.Equal("ragged_row", reason.GetProperty("kind").GetString());
@@ -84,7 +84,7 @@ public sealed class SliceTests(InfrastructureFixture infra)
 
         Assert.Equal(HttpStatusCode.Accepted, accepted.Status);
         Assert.Equal(2, accepted.Body.GetProperty("rows").GetInt64());
-        var batch = await WaitForStatusAsync(slice, dataset, accepted.Body.GetProperty("batchId").GetGuid());
+        var batch = await Batches.WaitAsync(slice, accepted.Body.GetProperty("batchId").GetGuid(), dataset);
         Assert.Equal("validated", batch.GetProperty("status").GetString());
     }
 
@@ -169,7 +169,7 @@ public sealed class SliceTests(InfrastructureFixture infra)
         Assert.Equal(("edited", 2), (after.GetProperty("source").GetString(), after.GetProperty("version").GetInt32()));
 
         var accepted = await PostAsync(slice, dataset, "x,c\n5,z\n", "text/csv");
-        var batch = await WaitForStatusAsync(slice, dataset, accepted.Body.GetProperty("batchId").GetGuid());
+        var batch = await Batches.WaitAsync(slice, accepted.Body.GetProperty("batchId").GetGuid(), dataset);
         var kinds = batch.GetProperty("reasons").EnumerateArray().Select(r => r.GetProperty("kind").GetString()).ToHashSet();
         Assert.Equal("validated", batch.GetProperty("status").GetString());
         Assert.Contains("out_of_range", kinds);
@@ -192,7 +192,7 @@ public sealed class SliceTests(InfrastructureFixture infra)
             Assert.Equal("arrived", pending.GetProperty("status").GetString());
         });
 
-        var batch = await WaitForStatusAsync(slice, dataset, batchId);
+        var batch = await Batches.WaitAsync(slice, batchId, dataset);
         Assert.Equal("validated", batch.GetProperty("status").GetString());
     }
 
@@ -203,21 +203,5 @@ public sealed class SliceTests(InfrastructureFixture infra)
         var json = await response.Content.ReadFromJsonAsync<JsonElement>(Json);
         Assert.True(response.StatusCode == HttpStatusCode.Accepted, $"expected 202, got {(int)response.StatusCode}: {json}");
         return (response.StatusCode, json);
-    }
-
-    static async Task<JsonElement> WaitForStatusAsync(SliceServices slice, string dataset, Guid batchId)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        JsonElement batch;
-        do
-        {
-            batch = await slice.Ingestion.Client.GetFromJsonAsync<JsonElement>($"datasets/{dataset}/batches/{batchId}");
-            if (batch.GetProperty("status").GetString() != "arrived")
-                return batch;
-            await Task.Delay(200);
-        }
-        while (DateTime.UtcNow < deadline);
-        Assert.Fail($"batch {batchId} still 'arrived' after 30 s: {batch}");
-        return batch;
     }
 }
