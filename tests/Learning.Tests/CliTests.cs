@@ -27,7 +27,7 @@ public sealed class CliTests : IDisposable
     [Fact]
     public async Task Train_with_json_prints_metrics_and_train_seconds_then_predict_writes_rows()
     {
-        var data = Generated.SharedData("seattle-weather.csv");
+        var data = Generated.TestData("seattle-weather.csv");
         var model = Path.Combine(_dir, "m.mlm");
         var (code, output, error) = await Run("train", "--data", data, "--target", "weather", "--task", "multiclass", "--param", "trees=30", "--seed", "1", "--out", model, "--json");
         Assert.True(code == 0, error);
@@ -47,7 +47,7 @@ public sealed class CliTests : IDisposable
     [Fact]
     public async Task Regression_json_has_rmse_mae_and_r2()
     {
-        var (code, output, error) = await Run("train", "--data", Generated.SharedData("seattle-weather.csv"), "--target", "temp_max", "--task", "regression", "--trainer", "linear", "--exclude", "date", "--json");
+        var (code, output, error) = await Run("train", "--data", Generated.TestData("seattle-weather.csv"), "--target", "temp_max", "--task", "regression", "--trainer", "linear", "--exclude", "date", "--json");
         Assert.True(code == 0, error);
         var metrics = JsonDocument.Parse(output).RootElement.GetProperty("metrics");
         Assert.True(metrics.TryGetProperty("rmse", out _) && metrics.TryGetProperty("mae", out _) && metrics.TryGetProperty("r2", out _));

@@ -7,8 +7,9 @@ namespace MlOps.Tests.Learning;
 /// <summary>Small seeded data sets with known structure.</summary>
 internal static class Generated
 {
-    public static string SharedData(string file) =>
-        Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", "..", "..", "shared", "data", file));
+    /// <summary>A real data file from tests/data (bin/&lt;Configuration&gt;/net10.0 is three levels below the test project).</summary>
+    public static string TestData(string file) =>
+        Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", "data", file));
 
     public static TabularFrame Read(string csv) => TabularFrame.ReadCsv(new MemoryStream(Encoding.UTF8.GetBytes(csv)));
 

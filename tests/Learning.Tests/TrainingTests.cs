@@ -37,7 +37,7 @@ public sealed class TrainingTests
     [Fact]
     public void Seattle_weather_multiclass_beats_the_majority_class_by_a_wide_margin()
     {
-        using var stream = File.OpenRead(Generated.SharedData("seattle-weather.csv"));
+        using var stream = File.OpenRead(Generated.TestData("seattle-weather.csv"));
         var frame = MlOps.Learning.Data.TabularFrame.ReadCsv(stream);
         var spec = new TrainingSpec { Target = "weather", Task = TaskKind.Multiclass, Seed = 42 };
         var result = Trainer.TrainAndEvaluate(frame, null, spec, 0.2);

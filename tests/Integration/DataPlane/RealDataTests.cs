@@ -18,7 +18,7 @@ public sealed class RealDataTests(InfrastructureFixture infra, ITestOutputHelper
     {
         var slice = await infra.SliceAsync();
         var dataset = Dataset("seattle");
-        var lines = await File.ReadAllLinesAsync(RepoPaths.SharedData("seattle-weather.csv"));
+        var lines = await File.ReadAllLinesAsync(RepoPaths.TestData("seattle-weather.csv"));
 
         foreach (var year in new[] { "2012", "2013", "2014", "2015" })
         {
@@ -43,7 +43,7 @@ public sealed class RealDataTests(InfrastructureFixture infra, ITestOutputHelper
     {
         var slice = await infra.SliceAsync();
         var dataset = Dataset("weather");
-        var lines = await File.ReadAllLinesAsync(RepoPaths.SharedData("weather.csv"));
+        var lines = await File.ReadAllLinesAsync(RepoPaths.TestData("weather.csv"));
         var header = lines[0];
         await Batches.PostAndWaitAsync(slice, dataset, Batches.Csv(header, lines.Skip(1).Where(l => l.StartsWith("Seattle"))));
 
@@ -69,7 +69,7 @@ public sealed class RealDataTests(InfrastructureFixture infra, ITestOutputHelper
     {
         var slice = await infra.SliceAsync();
         var dataset = Dataset("seattle");
-        var lines = await File.ReadAllLinesAsync(RepoPaths.SharedData("seattle-weather.csv"));
+        var lines = await File.ReadAllLinesAsync(RepoPaths.TestData("seattle-weather.csv"));
         await Batches.PostAndWaitAsync(slice, dataset, Batches.Csv(lines[0], lines.Skip(1).Take(300)));
         var withoutWeather = lines.Skip(301).Take(200).Select(l => l[..l.LastIndexOf(',')]);
 

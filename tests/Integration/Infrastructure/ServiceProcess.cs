@@ -92,5 +92,5 @@ static class RepoPaths
     public static string ServiceDll(string project) =>
         Layout.ServiceDll(ServiceCatalog.Services.Single(s => s.Project == project));
 
-    public static string SharedData(string file) => Path.Combine(Layout.Root, "..", "shared", "data", file);
+    public static string TestData(string file) => Path.Combine(Layout.Root, "tests", "data", file);
 }

@@ -19,7 +19,7 @@ public sealed class SliceTests(InfrastructureFixture infra)
     {
         var slice = await infra.SliceAsync();
         var dataset = Dataset();
-        var csv = await File.ReadAllTextAsync(RepoPaths.SharedData("seattle-weather.csv"));
+        var csv = await File.ReadAllTextAsync(RepoPaths.TestData("seattle-weather.csv"));
 
         var accepted = await PostAsync(slice, dataset, csv, "text/csv");
 
