@@ -65,3 +65,18 @@ public record DataRejected(
     IReadOnlyList<Anomaly> Anomalies,
     Guid CorrelationId,
     DateTimeOffset OccurredAt);
+
+/// <summary>Ingestion appended a dataset version: the exact, ordered data a training run takes.</summary>
+/// <param name="Number">1-based, increasing by one per dataset.</param>
+/// <param name="Hash">The version's hash over <paramref name="BatchHashes"/> in order.</param>
+/// <param name="BatchHashes">The accepted batches' content hashes, in the order they were appended.</param>
+/// <param name="BatchRows">The row count of each batch, in the same order.</param>
+public record DatasetVersionCreated(
+    string Dataset,
+    int Number,
+    string Hash,
+    IReadOnlyList<string> BatchHashes,
+    IReadOnlyList<long> BatchRows,
+    long Rows,
+    Guid CorrelationId,
+    DateTimeOffset OccurredAt);
