@@ -1,46 +1,31 @@
+using Microsoft.Extensions.DependencyInjection;
 using MlOps.AppHost;
-using MlOps.AppHost.Dashboard;
-using MlOps.AppHost.Orchestration;
+using MlOps.AppHost.Resources;
 
-// appsettings.json is read from the build output, so it applies whatever directory the AppHost is started from.
-var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+// The whole platform on one machine: RabbitMQ, PostgreSQL (a database per service and the blob store) and the six
+// services, each waiting for what it uses; the Aspire dashboard on http://127.0.0.1:18888 is the ops window.
+var builder = DistributedApplication.CreateBuilder(PlatformSettings.WithDashboardDefaults(args));
+var settings = PlatformSettings.From(builder);
 
-var options = builder.Configuration.GetSection(AppHostOptions.Section).Get<AppHostOptions>() ?? new AppHostOptions();
-PortPlan ports;
-RepoLayout layout;
-try
+var (messaging, postgres) = builder.AddServers(settings);
+var blobs = postgres.Database("blobs");
+
+void Service<TProject>(string name, int defaultPort) where TProject : IProjectMetadata, new()
 {
-    ports = PortPlan.From(options);
-    ports.EnsureAvailable();
-    layout = RepoLayout.Discover(options.Configuration);
-    layout.EnsureServicesBuilt(ServiceCatalog.Services);
-}
-catch (InvalidOperationException e)
-{
-    // Problems a developer fixes by hand (a busy port, unbuilt services) get one clear line, not a stack trace.
-    Console.Error.WriteLine($"[apphost] {e.Message}");
-    return 1;
+    var database = postgres.Database($"{name}db");
+    builder.AddService<TProject>(name, settings.ServicePort(name, defaultPort))
+        .WithReference(messaging).WaitFor(messaging)
+        .WithReference(database).WaitFor(database)
+        .WithReference(blobs).WaitFor(blobs)
+        .WithRestartOnFailure();
 }
 
-builder.WebHost.ConfigureKestrel(kestrel =>
-{
-    kestrel.ListenLocalhost(ports.Dashboard);
-    kestrel.ListenLocalhost(ports.Otlp);
-});
-builder.Logging.AddSimpleConsole(console => console.SingleLine = true);
-builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromSeconds(90));
-builder.Services.AddOptions<AppHostOptions>().BindConfiguration(AppHostOptions.Section);
-builder.Services.AddSingleton(ports);
-builder.Services.AddSingleton(layout);
-builder.Services.AddSingleton(TimeProvider.System);
-builder.Services.AddSingleton<ResourceCatalog>();
-builder.Services.AddSingleton<ConsoleOutput>();
-builder.Services.AddSingleton<TelemetryStore>();
-builder.Services.AddHostedService<PlatformHost>();
+Service<Projects.Ingestion>("ingestion", 5101);
+Service<Projects.Validation>("validation", 5102);
+Service<Projects.Training>("training", 5103);
+Service<Projects.Registry>("registry", 5104);
+Service<Projects.Serving>("serving", 5105);
+Service<Projects.Monitoring>("monitoring", 5106);
 
-var app = builder.Build();
-app.MapDashboard(ports.Dashboard);
-app.MapOtlpReceiver(ports.Otlp);
-app.Run();
-// PlatformHost sets a failing exit code when start-up fails; a normal stop leaves it at 0.
-return Environment.ExitCode;
+builder.AddBackgroundWatchers();
+builder.Build().Run();

@@ -1,4 +1,4 @@
-using MlOps.AppHost.Infrastructure;
+using MlOps.Testing;
 using Xunit.Abstractions;
 using Xunit.Sdk;
 

@@ -1,8 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
-using MlOps.AppHost.Infrastructure;
-using MlOps.AppHost.Orchestration;
+using MlOps.Testing;
 
 namespace MlOps.Tests.Integration.Infrastructure;
 
@@ -84,13 +83,12 @@ public sealed class ServiceProcess : IAsyncDisposable
     }
 }
 
-/// <summary>The AppHost's view of the repository: services are found where it finds them, built as the tests were.</summary>
+/// <summary>Where the built services and the test data are.</summary>
 static class RepoPaths
 {
-    static readonly RepoLayout Layout = RepoLayout.Discover(RepoLayout.BuildConfiguration(typeof(RepoPaths).Assembly));
+    static readonly RepoLayout Layout = RepoLayout.For(typeof(RepoPaths).Assembly);
 
-    public static string ServiceDll(string project) =>
-        Layout.ServiceDll(ServiceCatalog.Services.Single(s => s.Project == project));
+    public static string ServiceDll(string project) => Layout.ServiceDll(project);
 
-    public static string TestData(string file) => Path.Combine(Layout.Root, "tests", "data", file);
+    public static string TestData(string file) => Layout.TestData(file);
 }

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace MlOps.AppHost.Infrastructure;
+namespace MlOps.Testing;
 
 internal sealed record CommandResult(int ExitCode, string Output)
 {

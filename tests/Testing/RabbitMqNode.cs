@@ -2,7 +2,7 @@ using System.Diagnostics;
 
 using RabbitMQ.Client;
 
-namespace MlOps.AppHost.Infrastructure;
+namespace MlOps.Testing;
 
 /// <summary>
 /// A private RabbitMQ node whose whole state (mnesia, logs, plugins, feature flags, Erlang cookie) lives under

@@ -1,6 +1,6 @@
 using Npgsql;
 
-namespace MlOps.AppHost.Infrastructure;
+namespace MlOps.Testing;
 
 /// <summary>Databases on a PostgreSQL server, whether the AppHost started it or was given its connection string.</summary>
 public static class PostgresDatabases

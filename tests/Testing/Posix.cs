@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace MlOps.AppHost.Infrastructure;
+namespace MlOps.Testing;
 
 /// <summary>
 /// The few POSIX calls .NET does not expose: sending SIGTERM (Process.Kill only sends SIGKILL, which gives

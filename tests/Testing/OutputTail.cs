@@ -1,4 +1,4 @@
-namespace MlOps.AppHost.Infrastructure;
+namespace MlOps.Testing;
 
 /// <summary>The last lines a process printed, kept so a start-up failure can show why.</summary>
 internal sealed class OutputTail(int capacity = 60)

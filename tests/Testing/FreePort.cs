@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace MlOps.AppHost.Infrastructure;
+namespace MlOps.Testing;
 
 public static class FreePort
 {

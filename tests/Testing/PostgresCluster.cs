@@ -2,7 +2,7 @@ using System.Diagnostics;
 
 using Npgsql;
 
-namespace MlOps.AppHost.Infrastructure;
+namespace MlOps.Testing;
 
 /// <summary>
 /// A private PostgreSQL cluster in one data directory, listening on 127.0.0.1 and a socket inside that

@@ -1,0 +1,79 @@
+using Aspire.Hosting.ApplicationModel;
+using Microsoft.Extensions.Configuration;
+using MlOps.AppHost.Resources;
+
+namespace MlOps.AppHost;
+
+/// <summary>The AppHost's settings (section <c>AppHost</c>, environment <c>AppHost__*</c> or <c>--AppHost:*</c>).</summary>
+public sealed record PlatformSettings(string StateDir, bool FreePorts, IConfigurationSection Ports, string? Messaging, string? Postgres)
+{
+    public const string Section = "AppHost";
+
+    // Where the dashboard listens unless configured otherwise: its page, OTLP over gRPC and HTTP, and the resource
+    // service it reads the app model from. Plain HTTP on the loopback interface: there is no trusted development
+    // certificate on these machines, and the browser token and the OTLP API key stay on.
+    static readonly Dictionary<string, string> DashboardDefaults = new()
+    {
+        ["ASPNETCORE_URLS"] = "http://127.0.0.1:18888",
+        ["ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL"] = "http://127.0.0.1:18889",
+        ["ASPIRE_DASHBOARD_OTLP_HTTP_ENDPOINT_URL"] = "http://127.0.0.1:18890",
+        ["ASPIRE_RESOURCE_SERVICE_ENDPOINT_URL"] = "http://127.0.0.1:18887",
+        ["ASPIRE_ALLOW_UNSECURED_TRANSPORT"] = "true",
+        ["ASPIRE_VERSION_CHECK_DISABLED"] = "true",
+        ["DOTNET_DASHBOARD_TELEMETRY_OPTOUT"] = "true",
+    };
+
+    /// <summary>The dashboard defaults as command-line settings, each only where the environment and the arguments say nothing.</summary>
+    public static string[] WithDashboardDefaults(string[] args)
+    {
+        var extra = new List<string>();
+        foreach (var (key, value) in DashboardDefaults)
+        {
+            if (Environment.GetEnvironmentVariable(key) is null && !args.Any(a => a.TrimStart('-').StartsWith(key + "=", StringComparison.OrdinalIgnoreCase)))
+            {
+                extra.Add($"--{key}={value}");
+            }
+        }
+        if (args.Any(a => a.Equals("--unsecured", StringComparison.OrdinalIgnoreCase)))
+        {
+            // Opt-in: no browser token (a dashboard anyone on this machine can open). Documented in the README.
+            extra.Add("--ASPIRE_DASHBOARD_UNSECURED_ALLOW_ANONYMOUS=true");
+            args = args.Where(a => !a.Equals("--unsecured", StringComparison.OrdinalIgnoreCase)).ToArray();
+        }
+        return [.. extra, .. args];
+    }
+
+    public static PlatformSettings From(IDistributedApplicationBuilder builder)
+    {
+        var section = builder.Configuration.GetSection(Section);
+        var stateDir = section["StateDir"] is { Length: > 0 } configured
+            ? Path.GetFullPath(configured)
+            : Path.Combine(RepoRoot(builder.AppHostDirectory), ".mlops");
+        return new PlatformSettings(
+            stateDir,
+            section.GetValue("FreePorts", false),
+            section.GetSection("Ports"),
+            builder.Configuration.GetConnectionString("messaging"),
+            builder.Configuration.GetConnectionString("postgres"));
+    }
+
+    /// <summary>A service's port: <c>AppHost:Ports:&lt;name&gt;</c>, else a free one with <c>AppHost:FreePorts</c>, else the documented default.</summary>
+    public int ServicePort(string name, int defaultPort) =>
+        Ports.GetValue<int?>(name) is { } port ? LocalServer.PortOrFree(port)
+        : FreePorts ? LocalServer.FreePort()
+        : defaultPort;
+
+    public int? ServerPort(string name) => Ports.GetValue<int?>(name);
+
+    static string RepoRoot(string start)
+    {
+        for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "MlOps.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+        return start;
+    }
+}

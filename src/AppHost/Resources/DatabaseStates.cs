@@ -1,0 +1,36 @@
+using Aspire.Hosting.ApplicationModel;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace MlOps.AppHost.Resources;
+
+/// <summary>
+/// Aspire hands a container's state down to its child resources, but not an executable's: this gives each
+/// <see cref="PostgresDatabaseResource"/> the state of its server, so the dashboard shows it and its health checks
+/// (which pass once the database exists) run, and services waiting for it start.
+/// </summary>
+static class DatabaseStates
+{
+    public static async Task RunAsync(IServiceProvider services, CancellationToken ct)
+    {
+        var model = services.GetRequiredService<DistributedApplicationModel>();
+        var notifications = services.GetRequiredService<ResourceNotificationService>();
+        var servers = model.Resources.OfType<PostgresServerResource>().ToDictionary(s => s.Name);
+        await foreach (var e in notifications.WatchAsync(ct))
+        {
+            if (!servers.TryGetValue(e.Resource.Name, out var server) || e.Resource is not PostgresServerResource)
+            {
+                continue;
+            }
+            foreach (var database in server.Databases)
+            {
+                await notifications.PublishUpdateAsync(database, s => s with
+                {
+                    State = e.Snapshot.State,
+                    StartTimeStamp = e.Snapshot.StartTimeStamp,
+                    StopTimeStamp = e.Snapshot.StopTimeStamp,
+                });
+            }
+        }
+    }
+}

@@ -1,0 +1,33 @@
+using System.Net;
+using System.Net.Sockets;
+
+namespace MlOps.AppHost.Resources;
+
+/// <summary>What the RabbitMQ and PostgreSQL executable resources share: a state directory and a port of their own.</summary>
+static class LocalServer
+{
+    /// <summary>The configured port, or a free one on the loopback interface when the setting is 0 or absent.</summary>
+    public static int PortOrFree(int? configured) => configured is > 0 ? configured.Value : FreePort();
+
+    public static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    public static bool IsRoot => Environment.UserName == "root";
+
+    /// <summary>
+    /// Runs <paramref name="program"/> in a small shell that turns the SIGTERM the orchestrator sends on stop into
+    /// <paramref name="stopSignal"/>, so a server gets the shutdown it prefers (PostgreSQL: SIGINT, a fast shutdown)
+    /// and exits with its own exit code.
+    /// </summary>
+    public static (string Command, string[] Args) WithStopSignal(string stopSignal, string program, IEnumerable<string> args) =>
+        ("/bin/sh",
+        [
+            "-c",
+            $"trap 'kill -{stopSignal} $child' TERM INT; \"$@\" & child=$!; wait $child; trap - TERM INT; wait $child",
+            "sh", program, .. args,
+        ]);
+}

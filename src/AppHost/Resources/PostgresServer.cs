@@ -1,0 +1,178 @@
+using System.Diagnostics;
+using Aspire.Hosting.ApplicationModel;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+
+namespace MlOps.AppHost.Resources;
+
+/// <summary>A private PostgreSQL 15 cluster run from the installed server, its data under the platform's state directory.</summary>
+public sealed class PostgresServerResource(string name, string command, string workingDirectory)
+    : ExecutableResource(name, command, workingDirectory), IResourceWithConnectionString
+{
+    public const string EndpointName = "tcp";
+
+    EndpointReference? _endpoint;
+
+    public EndpointReference Endpoint => _endpoint ??= new(this, EndpointName);
+
+    public List<PostgresDatabaseResource> Databases { get; } = [];
+
+    public ReferenceExpression ConnectionStringExpression =>
+        ReferenceExpression.Create($"Host={Endpoint.Property(EndpointProperty.Host)};Port={Endpoint.Property(EndpointProperty.Port)};Username=postgres");
+}
+
+/// <summary>One database on a <see cref="PostgresServerResource"/>; created when the server is ready.</summary>
+public sealed class PostgresDatabaseResource(string name, PostgresServerResource parent)
+    : Resource(name), IResourceWithParent<PostgresServerResource>, IResourceWithConnectionString
+{
+    public PostgresServerResource Parent { get; } = parent;
+
+    public ReferenceExpression ConnectionStringExpression =>
+        ReferenceExpression.Create($"{Parent.ConnectionStringExpression};Database={Name}");
+}
+
+public static class PostgresServerExtensions
+{
+    const string BinDir = "/usr/lib/postgresql/15/bin";
+    const string SystemUser = "postgres";
+
+    /// <summary>
+    /// PostgreSQL as an executable resource: <c>initdb</c> on first start (as the postgres system user when the platform
+    /// runs as root), then <c>postgres</c> on 127.0.0.1 with its socket in the data directory. A stop from the dashboard
+    /// or of the platform is a fast shutdown (SIGINT), never a kill.
+    /// </summary>
+    public static IResourceBuilder<PostgresServerResource> AddPostgresServer(this IDistributedApplicationBuilder builder, string name, string stateDir, int? port)
+    {
+        var postgres = Path.Combine(BinDir, "postgres");
+        if (!File.Exists(postgres))
+        {
+            throw new InvalidOperationException($"PostgreSQL not found at {BinDir}: run scripts/install-deps.sh (Debian package postgresql-15), or set ConnectionStrings__postgres to a server you run.");
+        }
+        var dir = Path.Combine(stateDir, "postgres");
+        var data = Path.Combine(dir, "data");
+        var serverPort = LocalServer.PortOrFree(port);
+        string[] serverArgs = ["-D", data, "-k", data, "-p", serverPort.ToString(), "-c", "listen_addresses=127.0.0.1", "-c", "max_connections=300"];
+        var (command, args) = LocalServer.IsRoot
+            ? LocalServer.WithStopSignal("INT", "/usr/bin/setpriv", ["--reuid=" + SystemUser, "--regid=" + SystemUser, "--init-groups", "--", postgres, .. serverArgs])
+            : LocalServer.WithStopSignal("INT", postgres, serverArgs);
+
+        var resource = new PostgresServerResource(name, command, LocalServer.IsRoot ? "/" : dir);
+        var healthKey = $"{name}_connect";
+        builder.Services.AddHealthChecks().Add(new HealthCheckRegistration(healthKey,
+            _ => new NpgsqlHealthCheck(resource), HealthStatus.Unhealthy, tags: null, timeout: TimeSpan.FromSeconds(5)));
+
+        return builder.AddResource(resource)
+            .WithEndpoint(port: serverPort, targetPort: serverPort, scheme: "tcp", name: PostgresServerResource.EndpointName, isProxied: false)
+            .WithArgs(args)
+            .WithHealthCheck(healthKey)
+            .OnBeforeResourceStarted(async (server, e, ct) =>
+            {
+                var logger = e.Services.GetRequiredService<ResourceLoggerService>().GetLogger(server);
+                await InitializeClusterAsync(dir, data, logger, ct);
+            })
+            .OnResourceReady(async (server, e, ct) =>
+            {
+                var logger = e.Services.GetRequiredService<ResourceLoggerService>().GetLogger(server);
+                await CreateDatabasesAsync(server, logger, ct);
+            });
+    }
+
+    public static IResourceBuilder<PostgresDatabaseResource> AddDatabase(this IResourceBuilder<PostgresServerResource> server, string name)
+    {
+        var database = new PostgresDatabaseResource(name, server.Resource);
+        server.Resource.Databases.Add(database);
+        var healthKey = $"{name}_connect";
+        server.ApplicationBuilder.Services.AddHealthChecks().Add(new HealthCheckRegistration(healthKey,
+            _ => new NpgsqlHealthCheck(database), HealthStatus.Unhealthy, tags: null, timeout: TimeSpan.FromSeconds(5)));
+        return server.ApplicationBuilder.AddResource(database)
+            .WithIconName("Database")
+            .WithHealthCheck(healthKey);
+    }
+
+    // initdb runs in a staging directory renamed into place only when complete, so an interrupted first start
+    // never leaves a half-made cluster behind.
+    static async Task InitializeClusterAsync(string dir, string data, ILogger logger, CancellationToken ct)
+    {
+        Directory.CreateDirectory(dir);
+        if (LocalServer.IsRoot)
+        {
+            await RunAsync("chown", [$"{SystemUser}:", dir], logger, ct);
+        }
+        if (File.Exists(Path.Combine(data, "PG_VERSION")))
+        {
+            return;
+        }
+        var staging = data + ".initdb";
+        if (Directory.Exists(staging))
+        {
+            Directory.Delete(staging, recursive: true);
+        }
+        logger.LogInformation("Creating the PostgreSQL cluster in {Data}", data);
+        string[] initdb = [Path.Combine(BinDir, "initdb"), "-D", staging, "-A", "trust", "-U", "postgres", "-E", "UTF8", "--no-locale"];
+        if (LocalServer.IsRoot)
+        {
+            await RunAsync("/usr/bin/setpriv", ["--reuid=" + SystemUser, "--regid=" + SystemUser, "--init-groups", "--", .. initdb], logger, ct);
+        }
+        else
+        {
+            await RunAsync(initdb[0], initdb[1..], logger, ct);
+        }
+        Directory.Move(staging, data);
+    }
+
+    static async Task CreateDatabasesAsync(PostgresServerResource server, ILogger logger, CancellationToken ct)
+    {
+        var cs = await server.ConnectionStringExpression.GetValueAsync(ct);
+        await using var connection = new NpgsqlConnection(cs + ";Database=postgres");
+        await connection.OpenAsync(ct);
+        foreach (var database in server.Databases)
+        {
+            await using var exists = new NpgsqlCommand("SELECT 1 FROM pg_database WHERE datname = $1", connection) { Parameters = { new() { Value = database.Name } } };
+            if (await exists.ExecuteScalarAsync(ct) is null)
+            {
+                await using var create = new NpgsqlCommand($"CREATE DATABASE \"{database.Name}\"", connection);
+                await create.ExecuteNonQueryAsync(ct);
+                logger.LogInformation("Created database {Database}", database.Name);
+            }
+        }
+    }
+
+    static async Task RunAsync(string program, IEnumerable<string> args, ILogger logger, CancellationToken ct)
+    {
+        var info = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var arg in args)
+        {
+            info.ArgumentList.Add(arg);
+        }
+        using var process = Process.Start(info) ?? throw new InvalidOperationException($"Could not start {program}");
+        var output = process.StandardOutput.ReadToEndAsync(ct);
+        var error = process.StandardError.ReadToEndAsync(ct);
+        await process.WaitForExitAsync(ct);
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"{program} exited with {process.ExitCode}: {await error}{await output}");
+        }
+    }
+
+    sealed class NpgsqlHealthCheck(IResourceWithConnectionString resource) : IHealthCheck
+    {
+        public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken ct = default)
+        {
+            try
+            {
+                var cs = await resource.ConnectionStringExpression.GetValueAsync(ct);
+                var builder = new NpgsqlConnectionStringBuilder(cs) { Timeout = 3, Pooling = false };
+                builder.Database ??= "postgres";
+                await using var connection = new NpgsqlConnection(builder.ConnectionString);
+                await connection.OpenAsync(ct);
+                return HealthCheckResult.Healthy();
+            }
+            catch (Exception e)
+            {
+                return HealthCheckResult.Unhealthy($"cannot connect to {resource.Name}", e);
+            }
+        }
+    }
+}

@@ -1,0 +1,114 @@
+using System.Collections.Concurrent;
+using Aspire.Hosting.ApplicationModel;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace MlOps.AppHost.Resources;
+
+/// <summary>Marks a resource that is started again when it exits unexpectedly.</summary>
+public sealed class RestartOnFailureAnnotation : IResourceAnnotation;
+
+public static class RestartOnFailureExtensions
+{
+    /// <summary>Starts the resource again, with backoff, when it exits with a non-zero code without having been asked to stop.</summary>
+    public static IResourceBuilder<T> WithRestartOnFailure<T>(this IResourceBuilder<T> builder) where T : IResource =>
+        builder.WithAnnotation(new RestartOnFailureAnnotation());
+}
+
+/// <summary>
+/// Aspire restarts nothing by itself. This watches every resource marked <see cref="RestartOnFailureAnnotation"/> and
+/// starts it again after 1 s, 2 s, 4 s … (at most 30 s; back to 1 s once it has run for a minute) when it exits with a
+/// non-zero code. A stop from the dashboard (the resource goes through Stopping) or of the platform is left alone.
+/// </summary>
+sealed class RestartWatcher(
+    DistributedApplicationModel model,
+    ResourceNotificationService notifications,
+    ResourceCommandService commands,
+    ResourceLoggerService resourceLogs,
+    IHostApplicationLifetime lifetime,
+    ILogger<RestartWatcher> logger) 
+{
+    static readonly TimeSpan MaxDelay = TimeSpan.FromSeconds(30);
+    static readonly TimeSpan StableAfter = TimeSpan.FromMinutes(1);
+
+    readonly ConcurrentDictionary<string, Track> _tracks = new();
+
+    sealed class Track
+    {
+        public string? State;
+        public bool StopRequested;
+        public int Failures;
+        public DateTimeOffset RunningSince;
+    }
+
+    public async Task RunAsync(CancellationToken ct)
+    {
+        var watched = model.Resources.Where(r => r.Annotations.OfType<RestartOnFailureAnnotation>().Any()).Select(r => r.Name).ToHashSet();
+        await foreach (var e in notifications.WatchAsync(ct))
+        {
+            if (!watched.Contains(e.Resource.Name) || lifetime.ApplicationStopping.IsCancellationRequested)
+            {
+                continue;
+            }
+            var track = _tracks.GetOrAdd(e.ResourceId, _ => new Track());
+            var state = e.Snapshot.State?.Text;
+            if (state == track.State)
+            {
+                continue;
+            }
+            track.State = state;
+            if (state == KnownResourceStates.Stopping)
+            {
+                track.StopRequested = true;
+            }
+            else if (state == KnownResourceStates.Running)
+            {
+                if (DateTimeOffset.UtcNow - track.RunningSince > StableAfter)
+                {
+                    track.Failures = 0;
+                }
+                track.RunningSince = DateTimeOffset.UtcNow;
+                track.StopRequested = false;
+            }
+            else if (state is not null && (state == KnownResourceStates.Exited || state == KnownResourceStates.Finished || state == KnownResourceStates.FailedToStart))
+            {
+                var requested = track.StopRequested;
+                track.StopRequested = false;
+                if (requested || e.Snapshot.ExitCode is 0)
+                {
+                    continue;
+                }
+                if (DateTimeOffset.UtcNow - track.RunningSince > StableAfter)
+                {
+                    track.Failures = 0;
+                }
+                var delay = TimeSpan.FromSeconds(Math.Min(Math.Pow(2, track.Failures), MaxDelay.TotalSeconds));
+                track.Failures++;
+                _ = RestartAsync(e.Resource, e.ResourceId, e.Snapshot.ExitCode, delay, ct);
+            }
+        }
+    }
+
+    async Task RestartAsync(IResource resource, string resourceId, int? exitCode, TimeSpan delay, CancellationToken ct)
+    {
+        var message = $"{resourceId} exited unexpectedly (exit code {exitCode?.ToString() ?? "unknown"}); starting it again in {delay.TotalSeconds:0} s";
+        logger.LogWarning("{Message}", message);
+        resourceLogs.GetLogger(resource).LogWarning("{Message}", message);
+        try
+        {
+            await Task.Delay(delay, ct);
+            if (lifetime.ApplicationStopping.IsCancellationRequested)
+            {
+                return;
+            }
+            var result = await commands.ExecuteCommandAsync(resourceId, KnownResourceCommands.StartCommand, ct);
+            if (!result.Success)
+            {
+                logger.LogError("Could not start {Resource} again: {Error}", resourceId, result.Message);
+            }
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+        }
+    }
+}

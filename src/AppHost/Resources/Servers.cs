@@ -1,0 +1,68 @@
+using Aspire.Hosting.ApplicationModel;
+using Npgsql;
+
+namespace MlOps.AppHost.Resources;
+
+/// <summary>The platform's RabbitMQ and PostgreSQL: private servers run from the installed packages, or servers that already run.</summary>
+public sealed class PlatformServers(IResourceBuilder<IResourceWithConnectionString> messaging, Func<string, IResourceBuilder<IResourceWithConnectionString>> database)
+{
+    public IResourceBuilder<IResourceWithConnectionString> Messaging { get; } = messaging;
+
+    public IResourceBuilder<IResourceWithConnectionString> Database(string name) => database(name);
+
+    public void Deconstruct(out IResourceBuilder<IResourceWithConnectionString> messaging, out PlatformServers postgres) =>
+        (messaging, postgres) = (Messaging, this);
+}
+
+public static class ServerExtensions
+{
+    /// <summary>
+    /// <c>messaging</c> and <c>postgres</c>: with <c>ConnectionStrings__messaging</c> / <c>ConnectionStrings__postgres</c>
+    /// set, those servers are used (the databases are created on that PostgreSQL at start); otherwise private servers
+    /// are started as executable resources, restarted when they exit unexpectedly.
+    /// </summary>
+    public static PlatformServers AddServers(this IDistributedApplicationBuilder builder, PlatformSettings settings)
+    {
+        IResourceBuilder<IResourceWithConnectionString> messaging = settings.Messaging is not null
+            ? builder.AddConnectionString("messaging")
+            : builder.AddRabbitMqServer("messaging", settings.StateDir, settings.ServerPort("RabbitMq")).WithRestartOnFailure();
+
+        if (settings.Postgres is { } external)
+        {
+            var names = new List<string>();
+            builder.Eventing.Subscribe<BeforeStartEvent>(async (_, ct) => await CreateDatabasesAsync(external, names, ct));
+            return new PlatformServers(messaging, name =>
+            {
+                names.Add(name);
+                var cs = new NpgsqlConnectionStringBuilder(external) { Database = name }.ConnectionString;
+                return builder.AddConnectionString(name, ReferenceExpression.Create($"{cs}"));
+            });
+        }
+
+        var postgres = builder.AddPostgresServer("postgres", settings.StateDir, settings.ServerPort("Postgres")).WithRestartOnFailure();
+        var databases = new Dictionary<string, IResourceBuilder<IResourceWithConnectionString>>();
+        return new PlatformServers(messaging, name =>
+        {
+            if (!databases.TryGetValue(name, out var database))
+            {
+                databases[name] = database = postgres.AddDatabase(name);
+            }
+            return database;
+        });
+    }
+
+    static async Task CreateDatabasesAsync(string serverConnectionString, IEnumerable<string> names, CancellationToken ct)
+    {
+        await using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(serverConnectionString) { Database = "postgres" }.ConnectionString);
+        await connection.OpenAsync(ct);
+        foreach (var name in names.Distinct())
+        {
+            await using var exists = new NpgsqlCommand("SELECT 1 FROM pg_database WHERE datname = $1", connection) { Parameters = { new() { Value = name } } };
+            if (await exists.ExecuteScalarAsync(ct) is null)
+            {
+                await using var create = new NpgsqlCommand($"CREATE DATABASE \"{name}\"", connection);
+                await create.ExecuteNonQueryAsync(ct);
+            }
+        }
+    }
+}

@@ -1,8 +1,0 @@
-using System.Text.Json;
-
-namespace MlOps.Tests.AppHost;
-
-internal static class Json
-{
-    public static JsonSerializerOptions Options { get; } = new(JsonSerializerDefaults.Web);
-}
