@@ -15,8 +15,9 @@ public static class Extensions
     internal const string LiveTag = "live";
 
     /// <summary>
-    /// What every service shares: problem-details errors, OpenTelemetry over OTLP, health checks, the OpenAPI document
-    /// and the blob store (when <c>ConnectionStrings__blobs</c> is set). The bus and the service's database are added by
+    /// What every service shares, in the shape of Aspire's service defaults: OpenTelemetry, health checks, service
+    /// discovery and standard resilience for every HttpClient; plus problem-details errors, the OpenAPI document and the
+    /// blob store (when <c>ConnectionStrings__blobs</c> is set). The bus and the service's database are added by
     /// <see cref="MessagingExtensions.AddServiceDatabase{TDbContext}"/> and <see cref="MessagingExtensions.AddEventBus{TDbContext}"/>.
     /// </summary>
     public static IHostApplicationBuilder AddServiceDefaults(this IHostApplicationBuilder builder)
@@ -24,23 +25,39 @@ public static class Extensions
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<BadRequestExceptionHandler>();
-        builder.Services.AddEndpointsApiExplorer();
-        builder.Services.AddSwaggerGen(o => o.SwaggerDoc("v1", new() { Title = builder.Environment.ApplicationName, Version = "v1" }));
+        builder.Services.AddOpenApi();
         builder.Services.AddHealthChecks().AddCheck("self", () => HealthCheckResult.Healthy(), [LiveTag]);
         builder.AddOpenTelemetryExporters();
+        builder.Services.AddServiceDiscovery();
+        builder.Services.ConfigureHttpClientDefaults(http =>
+        {
+            http.AddStandardResilienceHandler();
+            http.AddServiceDiscovery();
+        });
         builder.AddBlobStore();
         return builder;
     }
 
-    /// <summary>Maps <c>/health</c> (ready: every check, including database and bus), <c>/alive</c> (the process answers) and the OpenAPI document.</summary>
+    /// <summary>
+    /// Maps <c>/health</c> (ready: every check, including database and bus; 503 unless all are healthy, so a
+    /// degraded dependency never shows green), <c>/alive</c> (the process answers) and the OpenAPI document at
+    /// <c>/openapi/v1.json</c>.
+    /// </summary>
     public static WebApplication MapDefaultEndpoints(this WebApplication app)
     {
-        // Resolving the providers hands them to the container, which flushes and disposes them at shutdown.
-        app.Services.GetService<TelemetryProviders>();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
-        app.UseSwagger(o => o.RouteTemplate = "openapi/{documentName}.json");
-        app.MapHealthChecks("/health", new HealthCheckOptions { ResponseWriter = HealthResponse.WriteAsync });
+        app.MapOpenApi();
+        app.MapHealthChecks("/health", new HealthCheckOptions
+        {
+            ResponseWriter = HealthResponse.WriteAsync,
+            ResultStatusCodes =
+            {
+                [HealthStatus.Healthy] = StatusCodes.Status200OK,
+                [HealthStatus.Degraded] = StatusCodes.Status503ServiceUnavailable,
+                [HealthStatus.Unhealthy] = StatusCodes.Status503ServiceUnavailable,
+            },
+        });
         app.MapHealthChecks("/alive", new HealthCheckOptions { Predicate = r => r.Tags.Contains(LiveTag), ResponseWriter = HealthResponse.WriteAsync });
         return app;
     }

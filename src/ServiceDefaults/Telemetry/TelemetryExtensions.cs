@@ -1,12 +1,11 @@
-using Microsoft.Extensions.Configuration;
+using System.Diagnostics;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Npgsql;
 using OpenTelemetry;
-using OpenTelemetry.Exporter;
-using OpenTelemetry.Logs;
 using OpenTelemetry.Metrics;
-using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
 
 namespace MlOps.ServiceDefaults.Telemetry;
@@ -16,61 +15,57 @@ public static class TelemetryExtensions
     /// <summary>Our own ActivitySource/Meter names start with this; services add theirs under it.</summary>
     public const string SourcePrefix = "MlOps";
 
-    static readonly string[] TraceSources = ["Microsoft.AspNetCore", "System.Net.Http", "Npgsql", "MassTransit", SourcePrefix + ".*"];
-    static readonly string[] Meters = ["Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel", "System.Net.Http", "Npgsql", "MassTransit", "System.Runtime", SourcePrefix + ".*"];
+    /// <summary>MassTransit's ActivitySource and Meter.</summary>
+    const string MassTransitSource = "MassTransit";
+
+    /// <summary>Requests that are polled, not made by users: never traced.</summary>
+    static readonly PathString[] QuietPaths = ["/health", "/alive"];
 
     /// <summary>
-    /// Traces, metrics and logs over OTLP/HTTP when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set. The SDK builders are used
-    /// directly (the hosting integration package is not available); the providers live as long as the host.
+    /// OpenTelemetry as Aspire's service defaults set it up: ASP.NET Core, HttpClient, runtime, Npgsql and MassTransit
+    /// instrumentation plus our <c>MlOps.*</c> sources and meters; structured logs through the OpenTelemetry logger;
+    /// OTLP export (protocol, endpoint, headers, service name and instance id from the <c>OTEL_*</c> variables the
+    /// AppHost sets) when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set.
     /// </summary>
     public static IHostApplicationBuilder AddOpenTelemetryExporters(this IHostApplicationBuilder builder)
     {
-        var endpoint = builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"];
-        if (string.IsNullOrWhiteSpace(endpoint))
-            return builder;
-        var serviceName = builder.Configuration["OTEL_SERVICE_NAME"] is { Length: > 0 } name ? name : builder.Environment.ApplicationName.ToLowerInvariant();
-        var resource = ResourceBuilder.CreateDefault().AddService(serviceName);
-        var baseUri = endpoint.TrimEnd('/');
-
-        void Otlp(OtlpExporterOptions o, string signal)
+        builder.Logging.AddOpenTelemetry(logging =>
         {
-            o.Protocol = OtlpExportProtocol.HttpProtobuf;
-            o.Endpoint = new Uri($"{baseUri}/v1/{signal}");
-        }
-
-        var tracer = Sdk.CreateTracerProviderBuilder()
-            .SetResourceBuilder(resource)
-            .AddSource(TraceSources)
-            .AddOtlpExporter(o => Otlp(o, "traces"))
-            .Build();
-        var meter = Sdk.CreateMeterProviderBuilder()
-            .SetResourceBuilder(resource)
-            .AddMeter(Meters)
-            .AddOtlpExporter((o, reader) =>
-            {
-                Otlp(o, "metrics");
-                reader.PeriodicExportingMetricReaderOptions.ExportIntervalMilliseconds = 5000;
-            })
-            .Build();
-        builder.Services.AddSingleton(_ => new TelemetryProviders(tracer, meter));
-
-        builder.Logging.AddOpenTelemetry(o =>
-        {
-            o.SetResourceBuilder(resource);
-            o.IncludeScopes = true;
-            o.IncludeFormattedMessage = true;
-            o.AddOtlpExporter(e => Otlp(e, "logs"));
+            logging.IncludeFormattedMessage = true;
+            logging.IncludeScopes = true;
         });
+
+        builder.Services.AddOpenTelemetry()
+            .WithMetrics(metrics => metrics
+                .AddAspNetCoreInstrumentation()
+                .AddHttpClientInstrumentation()
+                .AddRuntimeInstrumentation()
+                .AddNpgsqlInstrumentation()
+                .AddMeter(MassTransitSource, SourcePrefix + ".*"))
+            .WithTracing(tracing => tracing
+                .SetSampler(new ParentBasedSampler(new NoBackgroundClientCallsSampler()))
+                .AddAspNetCoreInstrumentation(o => o.Filter = context => !QuietPaths.Any(p => context.Request.Path.StartsWithSegments(p)))
+                .AddHttpClientInstrumentation()
+                .AddNpgsql()
+                .AddSource(MassTransitSource, SourcePrefix + ".*"));
+
+        if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
+        {
+            builder.Services.AddOpenTelemetry().UseOtlpExporter();
+        }
         return builder;
     }
 }
 
-/// <summary>Holds the providers so the container flushes and disposes them at shutdown.</summary>
-sealed class TelemetryProviders(TracerProvider? tracer, MeterProvider? meter) : IDisposable
+/// <summary>
+/// Drops root spans of client calls: a database command or HTTP call that no request, message or job of ours started
+/// is background polling (the outbox dispatcher, health probes), and an idle platform should show no traces.
+/// Work that matters starts a span of its own first, and its client calls follow it as children.
+/// </summary>
+sealed class NoBackgroundClientCallsSampler : Sampler
 {
-    public void Dispose()
-    {
-        tracer?.Dispose();
-        meter?.Dispose();
-    }
+    public override SamplingResult ShouldSample(in SamplingParameters parameters) =>
+        parameters.Kind == ActivityKind.Client
+            ? new SamplingResult(SamplingDecision.Drop)
+            : new SamplingResult(SamplingDecision.RecordAndSample);
 }
