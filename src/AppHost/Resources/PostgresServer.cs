@@ -29,6 +29,9 @@ public sealed class PostgresDatabaseResource(string name, PostgresServerResource
 {
     public PostgresServerResource Parent { get; } = parent;
 
+    /// <summary>Set once the database exists on its server; until then its health check does not try to connect.</summary>
+    public bool Created { get; set; }
+
     public ReferenceExpression ConnectionStringExpression =>
         ReferenceExpression.Create($"{Parent.ConnectionStringExpression};Database={Name}");
 }
@@ -136,6 +139,7 @@ public static class PostgresServerExtensions
                 await create.ExecuteNonQueryAsync(ct);
                 logger.LogInformation("Created database {Database}", database.Name);
             }
+            database.Created = true;
         }
     }
 
@@ -160,6 +164,10 @@ public static class PostgresServerExtensions
     {
         public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken ct = default)
         {
+            if (resource is PostgresDatabaseResource { Created: false })
+            {
+                return HealthCheckResult.Unhealthy($"{resource.Name} is not created yet");
+            }
             try
             {
                 var cs = await resource.ConnectionStringExpression.GetValueAsync(ct);

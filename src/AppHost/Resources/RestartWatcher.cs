@@ -10,15 +10,17 @@ public sealed class RestartOnFailureAnnotation : IResourceAnnotation;
 
 public static class RestartOnFailureExtensions
 {
-    /// <summary>Starts the resource again, with backoff, when it exits with a non-zero code without having been asked to stop.</summary>
+    /// <summary>Starts the resource again, with backoff, when its process ends without having been asked to stop.</summary>
     public static IResourceBuilder<T> WithRestartOnFailure<T>(this IResourceBuilder<T> builder) where T : IResource =>
         builder.WithAnnotation(new RestartOnFailureAnnotation());
 }
 
 /// <summary>
 /// Aspire restarts nothing by itself. This watches every resource marked <see cref="RestartOnFailureAnnotation"/> and
-/// starts it again after 1 s, 2 s, 4 s … (at most 30 s; back to 1 s once it has run for a minute) when it exits with a
-/// non-zero code. A stop from the dashboard (the resource goes through Stopping) or of the platform is left alone.
+/// starts it again after 1 s, 2 s, 4 s … (at most 30 s; back to 1 s once it has run for a minute) when its process ends
+/// by itself (state Finished), whatever the exit code: RabbitMQ's start script exits with 0 when its node is killed, and
+/// a service has no business ending on its own either. A stop from the dashboard or of the platform (state Stopping,
+/// then Terminated) is left alone.
 /// </summary>
 sealed class RestartWatcher(
     DistributedApplicationModel model,
@@ -57,6 +59,7 @@ sealed class RestartWatcher(
                 continue;
             }
             track.State = state;
+            logger.LogDebug("{Resource} is {State} (exit code {ExitCode})", e.ResourceId, state, e.Snapshot.ExitCode);
             if (state == KnownResourceStates.Stopping)
             {
                 track.StopRequested = true;
@@ -70,11 +73,12 @@ sealed class RestartWatcher(
                 track.RunningSince = DateTimeOffset.UtcNow;
                 track.StopRequested = false;
             }
-            else if (state is not null && (state == KnownResourceStates.Exited || state == KnownResourceStates.Finished || state == KnownResourceStates.FailedToStart))
+            else if (state == KnownResourceStates.Finished)
             {
+                // Finished: the process ended by itself. A stop from the dashboard or the platform ends in Terminated.
                 var requested = track.StopRequested;
                 track.StopRequested = false;
-                if (requested || e.Snapshot.ExitCode is 0)
+                if (requested)
                 {
                     continue;
                 }

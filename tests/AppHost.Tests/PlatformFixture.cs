@@ -1,0 +1,127 @@
+using System.Net;
+using System.Net.Sockets;
+using Aspire.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace MlOps.Tests.AppHost;
+
+/// <summary>
+/// The real AppHost, through Aspire's testing builder: private RabbitMQ and PostgreSQL in a temp state directory,
+/// the six services on free ports, and the Aspire dashboard on a free port. One per test collection.
+/// </summary>
+public sealed class PlatformFixture : IAsyncLifetime
+{
+    public static readonly string[] Services = ["ingestion", "validation", "training", "registry", "serving", "monitoring"];
+    public static readonly string[] Servers = ["messaging", "postgres"];
+    public static readonly string[] Databases = ["blobs", "ingestiondb", "validationdb", "trainingdb", "registrydb", "servingdb", "monitoringdb"];
+
+    static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(4);
+
+    readonly string _stateDir = Path.Combine(Path.GetTempPath(), "mlops-apphost-" + Guid.NewGuid().ToString("N")[..8]);
+    DistributedApplication? _app;
+
+    public DistributedApplication App => _app ?? throw new InvalidOperationException("the platform is not started");
+
+    public string StateDir => _stateDir;
+
+    public async Task InitializeAsync()
+    {
+        string Url() => $"http://127.0.0.1:{FreePort()}";
+        string[] args =
+        [
+            $"--AppHost:StateDir={_stateDir}",
+            "--AppHost:FreePorts=true",
+            $"--ASPNETCORE_URLS={Url()}",
+            $"--ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL={Url()}",
+            $"--ASPIRE_DASHBOARD_OTLP_HTTP_ENDPOINT_URL={Url()}",
+            $"--ASPIRE_RESOURCE_SERVICE_ENDPOINT_URL={Url()}",
+        ];
+        using var cts = new CancellationTokenSource(StartTimeout);
+        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(
+            new DistributedApplicationTestingBuilderOptions { EnableDashboard = true }, args, cts.Token);
+        // Resource output (every service's console) is in the dashboard and the AppHost's own run; the test log keeps warnings.
+        builder.Services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning).AddFilter("AppHost.Resources", LogLevel.Warning));
+        _app = await builder.BuildAsync(cts.Token);
+        await _app.StartAsync(cts.Token);
+        await WaitAllHealthyAsync(cts.Token);
+    }
+
+    public async Task WaitAllHealthyAsync(CancellationToken ct = default)
+    {
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        cts.CancelAfter(StartTimeout);
+        await Task.WhenAll(Services.Concat(Servers).Concat(Databases)
+            .Select(name => App.ResourceNotifications.WaitForResourceHealthyAsync(name, cts.Token)));
+    }
+
+    public HttpClient Client(string service)
+    {
+        var client = App.CreateHttpClient(service, "http");
+        client.Timeout = TimeSpan.FromSeconds(60);
+        return client;
+    }
+
+    /// <summary>The current snapshot of a resource.</summary>
+    public CustomResourceSnapshot Snapshot(string resource) =>
+        App.ResourceNotifications.TryGetCurrentState(resource, out var e) ? e.Snapshot : throw new InvalidOperationException($"no state for {resource}");
+
+    /// <summary>The process id of an executable resource, as the orchestrator reports it.</summary>
+    public int ProcessId(string resource) =>
+        Snapshot(resource).Properties.FirstOrDefault(p => p.Name == "executable.pid")?.Value is { } value && int.TryParse(value.ToString(), out var pid)
+            ? pid
+            : throw new InvalidOperationException($"{resource} has no process id");
+
+    public Task<ExecuteCommandResult> CommandAsync(string resource, string command) =>
+        App.Services.GetRequiredService<ResourceCommandService>().ExecuteCommandAsync(resource, command);
+
+    public Task<ResourceEvent> WaitForStateAsync(string resource, Func<string?, bool> predicate, TimeSpan timeout)
+    {
+        using var cts = new CancellationTokenSource(timeout);
+        return App.ResourceNotifications.WaitForResourceAsync(resource, e => predicate(e.Snapshot.State?.Text), cts.Token);
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_app is not null)
+        {
+            await _app.StopAsync();
+            await _app.DisposeAsync();
+        }
+        try
+        {
+            Directory.Delete(_stateDir, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+    }
+
+    static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    public static string RepoFile(params string[] parts)
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "MlOps.sln")))
+            {
+                return Path.Combine([dir.FullName, .. parts]);
+            }
+        }
+        throw new InvalidOperationException("MlOps.sln not found above the test output");
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class PlatformCollection : ICollectionFixture<PlatformFixture>
+{
+    public const string Name = "platform";
+}

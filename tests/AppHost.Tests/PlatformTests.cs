@@ -1,0 +1,200 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+
+namespace MlOps.Tests.AppHost;
+
+/// <summary>The whole platform under the real AppHost: resources, a real batch end to end, stop and start, faults.</summary>
+[Collection(PlatformCollection.Name)]
+public sealed class PlatformTests(PlatformFixture platform)
+{
+    [Fact]
+    public async Task Every_resource_is_running_and_healthy()
+    {
+        await platform.WaitAllHealthyAsync();
+        foreach (var name in PlatformFixture.Services.Concat(PlatformFixture.Servers).Concat(PlatformFixture.Databases))
+        {
+            var snapshot = platform.Snapshot(name);
+            Assert.Equal(KnownResourceStates.Running, snapshot.State?.Text);
+            Assert.Equal(HealthStatus.Healthy, snapshot.HealthStatus);
+        }
+        foreach (var service in PlatformFixture.Services)
+        {
+            using var client = platform.Client(service);
+            using var health = await client.GetAsync("/health");
+            Assert.Equal(HttpStatusCode.OK, health.StatusCode);
+            using var openApi = await client.GetAsync("/openapi/v1.json");
+            Assert.Equal(HttpStatusCode.OK, openApi.StatusCode);
+        }
+    }
+
+    [Fact]
+    public async Task A_seattle_weather_batch_posted_to_ingestion_ends_validated()
+    {
+        await platform.WaitAllHealthyAsync();
+        using var client = platform.Client("ingestion");
+        var csv = await File.ReadAllTextAsync(PlatformFixture.RepoFile("tests", "data", "seattle-weather.csv"));
+        var batch = await PostAsync(client, "seattle-weather", csv);
+        var decided = await WaitDecidedAsync(client, "seattle-weather", batch, TimeSpan.FromSeconds(60));
+        Assert.Equal("validated", decided.GetProperty("status").GetString());
+        Assert.Equal(1461, decided.GetProperty("rows").GetInt64());
+    }
+
+    [Fact]
+    public async Task Batches_posted_while_validation_is_stopped_are_validated_once_it_starts_again()
+    {
+        await platform.WaitAllHealthyAsync();
+        var stop = await platform.CommandAsync("validation", KnownResourceCommands.StopCommand);
+        Assert.True(stop.Success, stop.Message);
+        await platform.WaitForStateAsync("validation", s => KnownResourceStates.TerminalStates.Contains(s), TimeSpan.FromSeconds(60));
+
+        using var client = platform.Client("ingestion");
+        var dataset = "stopped-" + Guid.NewGuid().ToString("N")[..6];
+        var batches = new List<Guid>();
+        for (var i = 0; i < 5; i++)
+        {
+            batches.Add(await PostAsync(client, dataset, $"x,y\n{i},{i * 2}\n{i + 1},{i * 3}\n"));
+        }
+        // A stop from the dashboard is not a crash: nothing starts Validation again behind the operator's back.
+        await Task.Delay(TimeSpan.FromSeconds(3));
+        Assert.Contains(platform.Snapshot("validation").State?.Text, KnownResourceStates.TerminalStates);
+        foreach (var id in batches)
+        {
+            var batch = await client.GetFromJsonAsync<JsonElement>($"/datasets/{dataset}/batches/{id}");
+            Assert.Equal("arrived", batch.GetProperty("status").GetString());
+        }
+
+        var start = await platform.CommandAsync("validation", KnownResourceCommands.StartCommand);
+        Assert.True(start.Success, start.Message);
+        await platform.WaitAllHealthyAsync();
+        foreach (var id in batches)
+        {
+            var decided = await WaitDecidedAsync(client, dataset, id, TimeSpan.FromSeconds(60));
+            Assert.Equal("validated", decided.GetProperty("status").GetString());
+        }
+    }
+
+    [Fact]
+    public async Task A_killed_rabbitmq_is_started_again_and_the_platform_recovers()
+    {
+        await platform.WaitAllHealthyAsync();
+        var script = platform.ProcessId("messaging");
+        var beam = ChildProcesses(script).Single(pid => ProcessName(pid) == "beam.smp");
+        Process.GetProcessById(beam).Kill();
+
+        await platform.WaitForStateAsync("messaging", s => s is not "Running", TimeSpan.FromSeconds(30));
+        await platform.WaitForStateAsync("messaging", s => s is "Running", TimeSpan.FromSeconds(90));
+        await platform.WaitAllHealthyAsync();
+        Assert.NotEqual(script, platform.ProcessId("messaging"));
+
+        using var client = platform.Client("ingestion");
+        var dataset = "after-kill-" + Guid.NewGuid().ToString("N")[..6];
+        var id = await PostAsync(client, dataset, "a,b\n1,2\n3,4\n");
+        var decided = await WaitDecidedAsync(client, dataset, id, TimeSpan.FromSeconds(90));
+        Assert.Equal("validated", decided.GetProperty("status").GetString());
+    }
+
+    [Fact]
+    public async Task A_killed_service_is_started_again()
+    {
+        await platform.WaitAllHealthyAsync();
+        var pid = platform.ProcessId("training");
+        Process.GetProcessById(pid).Kill();
+        await platform.WaitForStateAsync("training", s => s is not "Running", TimeSpan.FromSeconds(30));
+        await platform.WaitForStateAsync("training", s => s is "Running", TimeSpan.FromSeconds(60));
+        await platform.WaitAllHealthyAsync();
+        Assert.NotEqual(pid, platform.ProcessId("training"));
+    }
+
+    [Fact]
+    public async Task A_service_whose_bus_is_down_is_unhealthy()
+    {
+        await platform.WaitAllHealthyAsync();
+        var stop = await platform.CommandAsync("messaging", KnownResourceCommands.StopCommand);
+        Assert.True(stop.Success, stop.Message);
+        try
+        {
+            using var client = platform.Client("serving");
+            var deadline = DateTime.UtcNow.AddSeconds(60);
+            HttpStatusCode status;
+            do
+            {
+                await Task.Delay(500);
+                using var health = await client.GetAsync("/health");
+                status = health.StatusCode;
+            }
+            while (status == HttpStatusCode.OK && DateTime.UtcNow < deadline);
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, status);
+        }
+        finally
+        {
+            var start = await platform.CommandAsync("messaging", KnownResourceCommands.StartCommand);
+            Assert.True(start.Success, start.Message);
+            await platform.WaitAllHealthyAsync();
+        }
+    }
+
+    internal static async Task<Guid> PostAsync(HttpClient client, string dataset, string csv)
+    {
+        using var response = await client.PostAsync($"/datasets/{dataset}/batches", new StringContent(csv, Encoding.UTF8, "text/csv"));
+        var body = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.True(response.StatusCode == HttpStatusCode.Accepted, $"expected 202, got {(int)response.StatusCode}: {body}");
+        return body.GetProperty("batchId").GetGuid();
+    }
+
+    internal static async Task<JsonElement> WaitDecidedAsync(HttpClient client, string dataset, Guid batchId, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            var batch = await client.GetFromJsonAsync<JsonElement>($"/datasets/{dataset}/batches/{batchId}");
+            if (batch.GetProperty("status").GetString() != "arrived")
+            {
+                return batch;
+            }
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"batch {batchId} was not decided within {timeout.TotalSeconds} s: {batch}");
+            }
+            await Task.Delay(250);
+        }
+    }
+
+    static IEnumerable<int> ChildProcesses(int parent)
+    {
+        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+        {
+            if (int.TryParse(Path.GetFileName(dir), out var pid) && ParentOf(pid) == parent)
+            {
+                yield return pid;
+            }
+        }
+    }
+
+    static int? ParentOf(int pid)
+    {
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            return int.Parse(stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[1]);
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+    }
+
+    static string? ProcessName(int pid)
+    {
+        try
+        {
+            return File.ReadAllText($"/proc/{pid}/comm").Trim();
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+    }
+}
