@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.IO.Compression;
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using MlOps.Learning.Onnx;
 using MlOps.Learning.Trainers;
 
 namespace MlOps.Learning.MLNet;
@@ -12,7 +13,7 @@ namespace MlOps.Learning.MLNet;
 /// (sigmoid / softmax) and callers never know which family made the model. Stored as ML.NET's model zip with
 /// normalised entry timestamps, so the same training inputs give the same bytes.
 /// </summary>
-public sealed class MlNetEstimator : IExternalEstimator, IBatchEstimator
+public sealed class MlNetEstimator : IExternalEstimator, IBatchEstimator, IOnnxEstimator
 {
     private readonly MLContext _ml;
     private readonly byte[] _payload;
@@ -122,6 +123,32 @@ public sealed class MlNetEstimator : IExternalEstimator, IBatchEstimator
     {
         var i = span[from..].IndexOf(value);
         return i < 0 ? -1 : from + i;
+    }
+
+    /// <summary>
+    /// ML.NET's own ONNX conversion of the model, given a schema without the label column (else the label would
+    /// become a required input). Its input is the encoded feature vector; the binary output is the calibrated
+    /// probability, the multiclass output the class probabilities, the regression output the value.
+    /// </summary>
+    public OnnxEstimatorGraph ToOnnx()
+    {
+        var empty = new double[FeatureCount][];
+        for (var f = 0; f < empty.Length; f++) empty[f] = [];
+        using var ms = new MemoryStream();
+        lock (_ml) _ml.Model.ConvertToOnnx(Transformer, new FeatureMatrixView(empty, 0), ms);
+        var model = global::Onnx.ModelProto.Parser.ParseFrom(ms.ToArray());
+        var input = model.Graph.Input.FirstOrDefault(i => i.Name == FeatureMatrixView.FeaturesColumn)?.Name
+            ?? throw new InvalidOperationException($"ML.NET's ONNX model has no '{FeatureMatrixView.FeaturesColumn}' input (inputs: {string.Join(", ", model.Graph.Input.Select(i => i.Name))}).");
+        var wanted = Task == TaskKind.Binary ? "Probability" : "Score";
+        var output = model.Graph.Output.FirstOrDefault(o => o.Name == wanted || o.Name.StartsWith(wanted + ".", StringComparison.Ordinal))?.Name
+            ?? throw new InvalidOperationException($"ML.NET's ONNX model has no '{wanted}' output (outputs: {string.Join(", ", model.Graph.Output.Select(o => o.Name))}).");
+        var kind = Task switch
+        {
+            TaskKind.Binary => OnnxScoreKind.PositiveProbability,
+            TaskKind.Multiclass => OnnxScoreKind.Probabilities,
+            _ => OnnxScoreKind.Value,
+        };
+        return new OnnxEstimatorGraph(model, input, output, kind);
     }
 
     public void PredictRaw(ReadOnlySpan<double> features, Span<double> raw)
