@@ -231,7 +231,9 @@ public static class OnnxExport
                     var n = nodes[c];
                     featureIds.Add(n.Feature);
                     modes.Add("BRANCH_LEQ");
-                    values.Add(n.Threshold);
+                    // The graph's input is float: a value equal to the threshold in the data arrives rounded to the
+                    // nearest float, so the threshold is rounded the same way and the value still goes left.
+                    values.Add((float)n.Threshold);
                     trueIds.Add(ids[n.Left]);
                     falseIds.Add(ids[n.Right]);
                     missingTrue.Add(n.DefaultLeft ? 1 : 0);
