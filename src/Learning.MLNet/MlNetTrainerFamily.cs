@@ -18,6 +18,9 @@ public sealed class MlNetTrainerFamily : ITrainerFamily
 {
     public const string Format = "mlnet-zip";
 
+    /// <summary>Below this many training rows, thread count 0 ("all cores") trains LightGBM on one thread.</summary>
+    public const int SmallData = 20_000;
+
     private static readonly string[] LightGbmNames = ["trees", "learningRate", "leaves", "maxBins", "minSamplesLeaf", "l2", "l1", "featureFraction", "rowFraction", "maxDepth", "minSplitGain"];
     private static readonly string[] LbfgsNames = ["l2", "l1", "maxIterations", "tolerance", "history"];
 
@@ -64,7 +67,10 @@ public sealed class MlNetTrainerFamily : ITrainerFamily
     public (IEstimator Estimator, double[] Importance) Fit(TrainingInput input)
     {
         var p = new Params(input.Trainer, input.Parameters, HyperparameterNames(input.Trainer));
-        var threads = input.MaxDegreeOfParallelism <= 0 ? Environment.ProcessorCount : input.MaxDegreeOfParallelism;
+        // "All cores" on small data is one thread: LightGBM's per-round synchronisation costs more than it saves there.
+        // The model does not depend on the thread count (the artifact tests check it).
+        var threads = input.MaxDegreeOfParallelism > 0 ? input.MaxDegreeOfParallelism
+            : input.Y.Length < SmallData ? 1 : Environment.ProcessorCount;
         var ml = MlNetEstimator.CreateContext(input.Seed);
         MlEstimator trainer;
         if (input.Trainer == TrainerNames.LightGbm)
