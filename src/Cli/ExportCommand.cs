@@ -27,8 +27,10 @@ internal static class ExportCommand
             var outputs = m.Task == TaskKind.Regression
                 ? $"{OnnxExport.ValueName} float [N, 1]"
                 : $"{OnnxExport.LabelName} string [N], {OnnxExport.ProbabilitiesName} float [N, {m.Info.Classes.Count}] ({string.Join(", ", m.Info.Classes)})";
+            var timestamps = m.InputSchema.Where(c => c.Type == Learning.Data.ColumnType.Timestamp).Select(c => c.Name).ToArray();
+            var extra = timestamps.Length == 0 ? "" : $", {OnnxExport.TimestampsName} double [N, {timestamps.Length}] ({string.Join(", ", timestamps)}, Unix seconds)";
             parse.InvocationConfiguration.Output.WriteLine(
-                $"ONNX model written to {outPath} ({bytes.Length:N0} bytes): input {OnnxExport.InputName} float [N, {m.Transforms.InputCount}] ({string.Join(", ", m.InputSchema.Select(c => c.Name))}); outputs {outputs}");
+                $"ONNX model written to {outPath} ({bytes.Length:N0} bytes): input {OnnxExport.InputName} float [N, {m.Transforms.InputCount}] ({string.Join(", ", m.InputSchema.Select(c => c.Name))}){extra}; outputs {outputs}");
             return 0;
         });
         return command;

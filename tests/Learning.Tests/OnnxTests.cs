@@ -57,8 +57,20 @@ public sealed class OnnxTests
             for (var r = 0; r < n; r++) data[r * inputs + i] = (float)values[r];
         }
         using var session = new InferenceSession(onnx);
-        Assert.Equal([OnnxExport.InputName], session.InputMetadata.Keys);
-        using var results = session.Run([NamedOnnxValue.CreateFromTensor(OnnxExport.InputName, new DenseTensor<float>(data, [n, inputs]))]);
+        var feeds = new List<NamedOnnxValue> { NamedOnnxValue.CreateFromTensor(OnnxExport.InputName, new DenseTensor<float>(data, [n, inputs])) };
+        var timestampInputs = Enumerable.Range(0, inputs).Where(i => model.Transforms.Inputs[i].Column.Type == ColumnType.Timestamp).ToArray();
+        if (timestampInputs.Length > 0)
+        {
+            var seconds = new double[n * timestampInputs.Length];
+            for (var j = 0; j < timestampInputs.Length; j++)
+            {
+                var values = model.Transforms.InputValues(frame, timestampInputs[j]);
+                for (var r = 0; r < n; r++) seconds[r * timestampInputs.Length + j] = values[r];
+            }
+            feeds.Add(NamedOnnxValue.CreateFromTensor(OnnxExport.TimestampsName, new DenseTensor<double>(seconds, [n, timestampInputs.Length])));
+        }
+        Assert.Equal(feeds.Select(f => f.Name).Order(), session.InputMetadata.Keys.Order());
+        using var results = session.Run(feeds);
         if (model.Task == TaskKind.Regression)
             return (null, results.Single(r => r.Name == OnnxExport.ValueName).AsTensor<float>().ToArray());
         var labels = results.Single(r => r.Name == OnnxExport.LabelName).AsTensor<string>().ToArray();
@@ -123,11 +135,33 @@ public sealed class OnnxTests
         Assert.Equal(2, session.OutputMetadata[OnnxExport.ProbabilitiesName].Dimensions[1]);
     }
 
-    [Fact]
-    public void Timestamp_inputs_are_refused_with_a_message_naming_the_column()
+    [Theory]
+    [InlineData("gbdt")]
+    [InlineData("logistic")]
+    [InlineData("lightgbm")]
+    public void Timestamp_parts_are_computed_in_the_graph_from_a_double_input(string trainer)
     {
-        var model = Trainer.Train(Generated.ThreeClasses(300, 1), new TrainingSpec { Target = "label", Task = TaskKind.Multiclass, Parameters = new Dictionary<string, string> { ["trees"] = "5" } });
-        var e = Assert.Throws<NotSupportedException>(() => OnnxExport.ToBytes(model));
-        Assert.Contains("'when'", e.Message);
+        // Timestamps over four centuries (leap years, before 1970, every hour and weekday) plus missing ones.
+        var random = new Random(5);
+        var n = 3000;
+        var when = new double[n];
+        var x = new double[n];
+        var label = new string?[n];
+        for (var r = 0; r < n; r++)
+        {
+            var t = new DateTime(1850, 1, 1, 0, 0, 0, DateTimeKind.Utc).AddSeconds(random.NextDouble() * 400 * 365.25 * 86400);
+            when[r] = random.NextDouble() < 0.05 ? double.NaN : Math.Floor((t - DateTime.UnixEpoch).TotalSeconds);
+            x[r] = (float)random.NextDouble();
+            label[r] = double.IsNaN(when[r]) ? "none" : t.Month <= 4 ? "spring" : t.Hour < 12 ? "am" : "pm";
+        }
+        var frame = new TabularFrame([Column.Numeric("when", ColumnType.Timestamp, when), Column.Numeric("x", ColumnType.Float, x), Column.FromStrings("label", label)]);
+        var model = Trainer.Train(frame, new TrainingSpec { Target = "label", Task = TaskKind.Multiclass, Trainer = trainer,
+            Parameters = trainer == "logistic" ? new Dictionary<string, string>() : new Dictionary<string, string> { ["trees"] = "20" } });
+        var ours = model.Predict(frame);
+        var (labels, values) = Score(OnnxExport.ToBytes(model), model, frame);
+        var maxDiff = Enumerable.Range(0, values.Length).Max(i => Math.Abs(values[i] - ours.Values[i]));
+        Assert.True(maxDiff <= Tolerance, $"max abs difference {maxDiff:E2}");
+        Assert.Equal(Enumerable.Range(0, n).Select(ours.Label), labels!);
+        if (trainer == "gbdt") Assert.True(Trainer.Evaluate(model, frame)[MlOps.Learning.Metrics.MetricNames.Accuracy] > 0.95);
     }
 }

@@ -43,6 +43,9 @@ public static class OnnxExport
     public const string ProbabilitiesName = "probabilities";
     public const string ValueName = "value";
 
+    /// <summary>Second input, only for models with timestamp columns: double [N, timestamp columns], Unix seconds.</summary>
+    public const string TimestampsName = "timestamps";
+
     private const int OwnOpset = 13;
     private const int OwnMlOpset = 3;
 
@@ -56,6 +59,9 @@ public static class OnnxExport
         var t = model.Transforms;
         long inputs = t.InputCount;
         g.Graph.Input.Add(OnnxGraph.Tensor(InputName, OnnxTypes.Float, -1, inputs));
+        // Float has 24 bits: Unix seconds of today would be rounded to 128 s, and hours with them. Timestamps come in double.
+        var timestampCount = t.Inputs.Count(i => i.Kind == EncodingKind.TimestampParts);
+        if (timestampCount > 0) g.Graph.Input.Add(OnnxGraph.Tensor(TimestampsName, OnnxTypes.Double, -1, timestampCount));
         var opsets = new Dictionary<string, long> { [""] = OwnOpset };
         long irVersion = 7;
 
@@ -144,9 +150,6 @@ public static class OnnxExport
         var x = asDouble ? g.Node("Cast", [InputName], null, "", OnnxGraph.Int("to", OnnxTypes.Double)) : InputName;
         string Const(double v) => asDouble ? g.Doubles("c", [], [v]) : g.Floats("c", [], [(float)v]);
 
-        foreach (var i in t.Inputs)
-            if (i.Kind == EncodingKind.TimestampParts)
-                throw new NotSupportedException($"ONNX export does not support timestamp inputs yet ('{i.Column.Name}'): train without it (--exclude) or pass its parts as numeric columns.");
 
         string features;
         var simple = t.Inputs.Select((e, idx) => (e, idx)).All(p => p.e.Kind is EncodingKind.Numeric or EncodingKind.Ordinal && p.e.FirstFeature == p.idx);
@@ -154,9 +157,17 @@ public static class OnnxExport
         else
         {
             var parts = new List<string>();
+            var timestamp = 0;
             for (var i = 0; i < t.InputCount; i++)
             {
                 var e = t.Inputs[i];
+                if (e.Kind == EncodingKind.TimestampParts)
+                {
+                    var secs = g.Node("Gather", [TimestampsName, g.Int64s("col", [1], [timestamp++])], null, "", OnnxGraph.Int("axis", 1));
+                    var partsOf = OnnxTimestamp.Parts(g, secs);
+                    parts.Add(asDouble ? partsOf : g.Node("Cast", [partsOf], null, "", OnnxGraph.Int("to", OnnxTypes.Float)));
+                    continue;
+                }
                 var column = g.Node("Gather", [x, g.Int64s("col", [1], [i])], null, "", OnnxGraph.Int("axis", 1));   // [N, 1]
                 if (e.Kind is EncodingKind.Numeric or EncodingKind.Ordinal) { parts.Add(column); continue; }
                 // One-hot: rows of an identity matrix picked by category index; the extra last row (all zeros) takes
