@@ -218,7 +218,8 @@ public sealed class MlNetEstimator : IExternalEstimator, IBatchEstimator, IOnnxE
             var input = Microsoft.ML.Data.SchemaDefinition.Create(typeof(FeatureRow));
             input[FeatureMatrixView.FeaturesColumn].ColumnType = new VectorDataViewType(NumberDataViewType.Single, owner.FeatureCount);
             var ml = owner._ml;
-            switch (owner.Task)
+            // MLContext is not meant for concurrent use: engines are created one at a time (then used by one thread each).
+            lock (ml) switch (owner.Task)
             {
                 case TaskKind.Binary:
                     _binary = ml.Model.CreatePredictionEngine<FeatureRow, BinaryScore>(owner.Transformer, true, input);

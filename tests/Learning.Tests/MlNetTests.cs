@@ -51,6 +51,9 @@ public sealed class MlNetTests
         // Trees see "x1 missing" as a signal; the linear model sees only the imputed mean, so it is held to less.
         Assert.True(result.Metrics[MetricNames.Accuracy] > (trainer == "lightgbm" ? 0.95 : 0.8), $"accuracy {result.Metrics[MetricNames.Accuracy]}");
         Assert.Equal(3, result.Model.Info.Classes.Count);
+        // Importance comes from the ML.NET model: x0 decides class c, so it must rank above the pure-noise x2.
+        var importance = result.Model.FeatureImportance.ToDictionary(i => i.Feature, i => i.Importance);
+        Assert.True(importance["x0"] > importance["x2"], string.Join(", ", importance.Select(kv => $"{kv.Key}={kv.Value:G3}")));
         var p = result.Model.Predict(Generated.ThreeClasses(50, 9));
         for (var r = 0; r < p.Count; r++) Assert.Equal(1.0, p.Row(r).ToArray().Sum(), 6);
     }
