@@ -103,9 +103,9 @@ public static class TrainerRegistry
     }
 
     /// <summary>
-    /// The trainer to use when a definition names none: the own <c>gbdt</c> for every task. It matched or beat ML.NET's
-    /// LightGBM in accuracy and training time in bench/ (src/Learning/README.md, "Default trainer"), predicts a row
-    /// in about half the time without allocating, exports to ONNX with double thresholds, and needs no native library.
+    /// The trainer to use when a definition names none: the own <c>gbdt</c> for every task. It tied with ML.NET's
+    /// LightGBM on accuracy and training time in bench/ (src/Learning/README.md, "Default trainer"), predicts a row
+    /// in under half the time without allocating, exports to ONNX with double thresholds, and needs no native library.
     /// </summary>
     public static string DefaultFor(TaskKind task) => TrainerNames.Gbdt;
 
