@@ -94,7 +94,6 @@ public static class OnnxExport
                 throw new NotSupportedException($"ONNX export does not know the {model.Estimator.GetType().Name} estimator.");
         }
 
-        var k = model.Estimator.OutputCount;
         switch (model.Task)
         {
             case TaskKind.Regression:
@@ -109,7 +108,6 @@ public static class OnnxExport
                 var probs = g.Node("Softmax", [raw], null, "", OnnxGraph.Int("axis", 1));
                 if (rawIsDouble) probs = g.Node("Cast", [probs], null, "", OnnxGraph.Int("to", OnnxTypes.Float));
                 WriteOutputs(g, model, probs, OnnxScoreKind.Probabilities);
-                _ = k;
                 break;
         }
         return Finish(g, model, opsets, irVersion);
@@ -146,7 +144,6 @@ public static class OnnxExport
     /// <summary>The encoded feature matrix [N, features] from the input matrix, as the fitted transforms define it.</summary>
     private static string Features(OnnxGraph g, FeatureTransforms t, bool asDouble)
     {
-        var type = asDouble ? OnnxTypes.Double : OnnxTypes.Float;
         var x = asDouble ? g.Node("Cast", [InputName], null, "", OnnxGraph.Int("to", OnnxTypes.Double)) : InputName;
         string Const(double v) => asDouble ? g.Doubles("c", [], [v]) : g.Floats("c", [], [(float)v]);
 
@@ -190,7 +187,6 @@ public static class OnnxExport
         string Row(Func<FeatureScaling, double> pick) =>
             asDouble ? g.Doubles("scaling", [1, f], s.Select(pick)) : g.Floats("scaling", [1, f], s.Select(v => (float)pick(v)));
         var filled = g.Node("Where", [g.Node("IsNaN", [features]), Row(v => v.Fill), features]);
-        _ = type;
         return g.Node("Mul", [g.Node("Sub", [filled, Row(v => v.Center)]), Row(v => v.Scale)]);
     }
 
