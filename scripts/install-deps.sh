@@ -6,6 +6,8 @@ set -euo pipefail
 need=()
 [[ -x /usr/lib/rabbitmq/bin/rabbitmq-server ]] || need+=(rabbitmq-server)
 [[ -x /usr/lib/postgresql/15/bin/initdb ]] || need+=(postgresql-15)
+# GNU OpenMP runtime for ML.NET's LightGBM native library (the lightgbm trainer).
+[[ -e /usr/lib/x86_64-linux-gnu/libgomp.so.1 ]] || ldconfig -p 2>/dev/null | grep -q 'libgomp\.so\.1' || need+=(libgomp1)
 if [[ "${1:-}" == "--with-references" ]]; then
   # Side-by-side references for the benchmarks in bench/.
   /usr/bin/python3 -c "import pandas, xgboost, sklearn" 2>/dev/null || need+=(python3-pandas python3-xgboost python3-sklearn)

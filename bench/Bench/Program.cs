@@ -1,21 +1,27 @@
 using MlOps.Bench;
 
 // Usage: Bench learning --data FILE [--train-rows 800000] [--threads 2]
-// Prints one JSON line per measured engine/model, for bench/python/compare.py.
+//        Bench latency --train TRAIN.csv --test TEST.csv [--threads 2]
+// Prints one JSON line per measured engine/model, for bench/python/compare.py and families_compare.py.
 var options = Args.Parse(args);
-if (options.Command != "learning")
+switch (options.Command)
 {
-    Console.Error.WriteLine("usage: Bench learning --data FILE [--train-rows N] [--threads N]");
-    return 2;
+    case "learning":
+        LearningBenchmark.Run(options.Data, options.TrainRows, options.Threads, Console.Out);
+        return 0;
+    case "latency":
+        LatencyBenchmark.Run(options.Train, options.Test, options.Threads, Console.Out);
+        return 0;
+    default:
+        Console.Error.WriteLine("usage: Bench learning --data FILE [--train-rows N] [--threads N] | Bench latency --train CSV --test CSV [--threads N]");
+        return 2;
 }
-LearningBenchmark.Run(options.Data, options.TrainRows, options.Threads, Console.Out);
-return 0;
 
-internal sealed record Args(string Command, string Data, int TrainRows, int Threads)
+internal sealed record Args(string Command, string Data, int TrainRows, int Threads, string Train = "", string Test = "")
 {
     public static Args Parse(string[] args)
     {
-        string command = args.Length > 0 ? args[0] : "", data = "/tmp/mlops-bench/synthetic.bin";
+        string command = args.Length > 0 ? args[0] : "", data = "/tmp/mlops-bench/synthetic.bin", train = "", test = "";
         int trainRows = 800_000, threads = 2;
         for (var i = 1; i + 1 < args.Length; i += 2)
         {
@@ -24,8 +30,10 @@ internal sealed record Args(string Command, string Data, int TrainRows, int Thre
                 case "--data": data = args[i + 1]; break;
                 case "--train-rows": trainRows = int.Parse(args[i + 1]); break;
                 case "--threads": threads = int.Parse(args[i + 1]); break;
+                case "--train": train = args[i + 1]; break;
+                case "--test": test = args[i + 1]; break;
             }
         }
-        return new Args(command, data, trainRows, threads);
+        return new Args(command, data, trainRows, threads, train, test);
     }
 }

@@ -10,10 +10,13 @@ public static class CliApp
 {
     public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken = default)
     {
+        // The ML.NET trainer family (lightgbm, lbfgs) beside the own engine's.
+        Learning.MLNet.MlNetTrainerFamily.Register();
         var root = new RootCommand("mlops: train and use models from a terminal.")
         {
             TrainCommand.Create(),
             PredictCommand.Create(),
+            ExportCommand.Create(),
         };
         var parse = root.Parse(args);
         var config = new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false };

@@ -17,8 +17,13 @@ internal static class TrainCommand
         var target = new Option<string>("--target") { Description = "The column to predict.", Required = true };
         var task = new Option<string>("--task") { Description = "binary | multiclass | regression.", Required = true };
         task.AcceptOnlyFromAmong("binary", "multiclass", "regression");
-        var trainer = new Option<string>("--trainer") { Description = "gbdt | logistic | linear.", DefaultValueFactory = _ => TrainerNames.Gbdt };
-        trainer.AcceptOnlyFromAmong(TrainerNames.Gbdt, TrainerNames.Logistic, TrainerNames.Linear);
+        var trainers = TrainerRegistry.Names.ToArray();
+        var trainer = new Option<string>("--trainer")
+        {
+            Description = $"{string.Join(" | ", trainers)} (gbdt, logistic, linear: own engine; lightgbm, lbfgs: ML.NET).",
+            DefaultValueFactory = _ => TrainerNames.Gbdt,
+        };
+        trainer.AcceptOnlyFromAmong(trainers);
         var param = new Option<string[]>("--param") { Description = "Hyperparameter as name=value; repeat for more.", AllowMultipleArgumentsPerToken = true };
         var exclude = new Option<string[]>("--exclude") { Description = "Columns that are not features.", AllowMultipleArgumentsPerToken = true };
         var holdout = new Option<double>("--holdout") { Description = "Holdout share when there is no --test.", DefaultValueFactory = _ => 0.2 };
@@ -46,9 +51,11 @@ internal static class TrainCommand
             };
             var h = parse.GetValue(holdout);
             if (h is <= 0 or >= 1) throw new CliException($"--holdout must be between 0 and 1 (exclusive), got {h.ToString(CultureInfo.InvariantCulture)}.");
+            var load = System.Diagnostics.Stopwatch.StartNew();
             var trainFrame = DataFiles.Read(parse.GetValue(data)!);
             var testPath = parse.GetValue(test);
             var testFrame = testPath is null ? null : DataFiles.Read(testPath);
+            var loadSeconds = load.Elapsed.TotalSeconds;
             if (!trainFrame.Contains(spec.Target))
                 throw new CliException($"Unknown target column '{spec.Target}'. Columns: {string.Join(", ", trainFrame.Columns.Select(c => c.Name))}.");
             var evaluation = Trainer.TrainAndEvaluate(trainFrame, testFrame, spec, h, parse.GetValue(timeColumn));
@@ -61,7 +68,7 @@ internal static class TrainCommand
                 hash = ModelArtifact.ContentHash(bytes);
             }
             var writer = parse.InvocationConfiguration.Output;
-            if (parse.GetValue(json)) WriteJson(writer, evaluation, spec, outPath, hash);
+            if (parse.GetValue(json)) WriteJson(writer, evaluation, spec, outPath, hash, loadSeconds);
             else WriteTable(writer, evaluation, spec, outPath, hash);
             return 0;
         });
@@ -87,7 +94,7 @@ internal static class TrainCommand
         if (path is not null) w.WriteLine($"model written to {path} ({hash})");
     }
 
-    private static void WriteJson(TextWriter w, Evaluation e, TrainingSpec spec, string? path, string? hash)
+    private static void WriteJson(TextWriter w, Evaluation e, TrainingSpec spec, string? path, string? hash, double loadSeconds)
     {
         using var ms = new MemoryStream();
         using (var j = new Utf8JsonWriter(ms))
@@ -103,6 +110,7 @@ internal static class TrainCommand
                 else j.WriteNull(name);
             }
             j.WriteEndObject();
+            j.WriteNumber("loadSeconds", loadSeconds);
             j.WriteNumber("trainSeconds", e.TrainSeconds);
             j.WriteNumber("trainRows", e.TrainRows);
             j.WriteNumber("testRows", e.TestRows);

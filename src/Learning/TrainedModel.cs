@@ -86,6 +86,12 @@ public sealed class TrainedModel
         if (output.Length < OutputCount) throw new ArgumentException($"The output needs room for {OutputCount} values.", nameof(output));
         Span<double> raw = stackalloc double[Estimator.OutputCount];
         Estimator.PredictRaw(features, raw);
+        ApplyLink(raw, output);
+    }
+
+    /// <summary>Raw scores to outputs: identity (regression), sigmoid of the log-odds (binary), softmax (multiclass).</summary>
+    private void ApplyLink(ReadOnlySpan<double> raw, Span<double> output)
+    {
         switch (Task)
         {
             case TaskKind.Regression:
@@ -110,6 +116,16 @@ public sealed class TrainedModel
         for (var i = 0; i < inputs.Length; i++) inputs[i] = Transforms.InputValues(frame, i);
         var k = OutputCount;
         var values = new double[n * k];
+        if (Estimator is Trainers.IBatchEstimator batch)
+        {
+            // Libraries with their own batch path (ML.NET) score all rows in one call.
+            var features = Transforms.EncodeColumns(frame, maxDegreeOfParallelism);
+            var raw = new double[n * Estimator.OutputCount];
+            batch.PredictRawBatch(features, n, raw);
+            var width = Estimator.OutputCount;
+            for (var r = 0; r < n; r++) ApplyLink(raw.AsSpan(r * width, width), values.AsSpan(r * k, k));
+            return new Predictions(Task, [.. Info.Classes], values);
+        }
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = maxDegreeOfParallelism <= 0 ? Environment.ProcessorCount : maxDegreeOfParallelism };
         const int chunk = 4096;
         Parallel.For(0, (n + chunk - 1) / chunk, parallel, c =>

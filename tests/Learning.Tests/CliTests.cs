@@ -111,3 +111,82 @@ public sealed class CliTests : IDisposable
         Assert.Contains("SHA-256", error);
     }
 }
+
+public sealed class CliMlNetTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("mlops-cli-mlnet-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    private static async Task<(int Code, string Out, string Err)> Run(params string[] args)
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+        var code = await CliApp.RunAsync(args, output, error);
+        return (code, output.ToString(), error.ToString());
+    }
+
+    [Theory]
+    [InlineData("lightgbm")]
+    [InlineData("lbfgs")]
+    [InlineData("gbdt")]
+    public async Task Train_predict_and_export_work_alike_for_both_families(string trainer)
+    {
+        var data = Generated.TestData("seattle-weather.csv");
+        var model = Path.Combine(_dir, "m.mlm");
+        var (code, output, error) = await Run("train", "--data", data, "--target", "weather", "--task", "multiclass", "--trainer", trainer,
+            "--exclude", "date", "--param", trainer == "lbfgs" ? "maxIterations=50" : "trees=20", "--out", model, "--json");
+        Assert.True(code == 0, error);
+        var json = JsonDocument.Parse(output).RootElement;
+        Assert.Equal(trainer, json.GetProperty("trainer").GetString());
+        Assert.True(json.GetProperty("metrics").GetProperty("accuracy").GetDouble() > 0.6);
+
+        var preds = Path.Combine(_dir, "p.csv");
+        (code, _, error) = await Run("predict", "--model", model, "--data", data, "--out", preds);
+        Assert.True(code == 0, error);
+        var lines = System.IO.File.ReadAllLines(preds);
+        Assert.Equal("prediction,p_drizzle,p_fog,p_rain,p_snow,p_sun", lines[0]);
+
+        var onnx = Path.Combine(_dir, "m.onnx");
+        (code, output, error) = await Run("export", "--model", model, "--onnx", onnx);
+        Assert.True(code == 0, error);
+        Assert.Contains("probabilities float [N, 5]", output);
+
+        // The exported graph, run by ONNX Runtime on the same rows, gives what `mlops predict` printed.
+        TrainedModelCheck(model, onnx, data, lines);
+    }
+
+    private static void TrainedModelCheck(string modelPath, string onnxPath, string dataPath, string[] printed)
+    {
+        MlOps.Learning.TrainedModel m;
+        using (var s = System.IO.File.OpenRead(modelPath)) m = MlOps.Learning.Artifacts.ModelArtifact.Read(s);
+        var types = m.InputSchema.ToDictionary(c => c.Name, c => c.Type);
+        MlOps.Learning.Data.TabularFrame frame;
+        using (var s = System.IO.File.OpenRead(dataPath)) frame = MlOps.Learning.Data.TabularFrame.ReadCsv(s, new MlOps.Learning.Data.CsvReadOptions { ColumnTypes = types });
+        var (labels, probabilities) = OnnxTests.Score(System.IO.File.ReadAllBytes(onnxPath), m, frame);
+        for (var r = 0; r < frame.RowCount; r++)
+        {
+            var fields = printed[r + 1].Split(',');
+            Assert.Equal(fields[0], labels![r]);
+            for (var k = 0; k < 5; k++)
+                Assert.True(Math.Abs(double.Parse(fields[k + 1], System.Globalization.CultureInfo.InvariantCulture) - probabilities[r * 5 + k]) <= 1e-5, $"row {r} class {k}");
+        }
+    }
+
+    [Fact]
+    public async Task Export_of_a_missing_model_fails_with_a_message()
+    {
+        var (code, _, error) = await Run("export", "--model", Path.Combine(_dir, "none.mlm"), "--onnx", Path.Combine(_dir, "x.onnx"));
+        Assert.Equal(1, code);
+        Assert.Contains("does not exist", error);
+    }
+
+    [Fact]
+    public async Task An_unknown_trainer_is_refused_listing_both_families()
+    {
+        var (code, _, error) = await Run("train", "--data", "x.csv", "--target", "y", "--task", "binary", "--trainer", "sdca");
+        Assert.Equal(2, code);
+        Assert.Contains("lightgbm", error);
+        Assert.Contains("gbdt", error);
+    }
+}

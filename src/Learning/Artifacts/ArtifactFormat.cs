@@ -24,6 +24,8 @@ internal static class ArtifactFormat
     {
         TreeEnsemble = 1,
         Linear = 2,
+        /// <summary>Another library's model (ML.NET): a format name and an opaque, deterministic payload.</summary>
+        External = 3,
     }
 }
 

@@ -114,7 +114,7 @@ public static class ModelArtifact
 
         var info = Parse(ArtifactFormat.Section.Info, r => r.Info());
         var transforms = Parse(ArtifactFormat.Section.Transforms, r => r.Transforms());
-        var estimator = Parse(ArtifactFormat.Section.Estimator, r => r.Estimator());
+        var estimator = Parse(ArtifactFormat.Section.Estimator, r => r.Estimator(info));
         var metrics = Parse(ArtifactFormat.Section.Metrics, r => r.Metrics());
         var importance = Parse(ArtifactFormat.Section.Importance, r => r.Importance());
         var profile = Parse(ArtifactFormat.Section.Profile, r => r.Profile());

@@ -43,10 +43,17 @@ internal sealed class SectionReader(BinaryReader r, string section)
         return new FeatureTransforms(inputs, names, scaling);
     }
 
-    public IEstimator Estimator()
+    public IEstimator Estimator(ModelInfo info)
     {
         var kind = Enum<ArtifactFormat.EstimatorKind>(r.ReadByte());
         var features = r.ReadInt32();
+        if (kind == ArtifactFormat.EstimatorKind.External)
+        {
+            var format = r.ReadString();
+            var payload = r.ReadBytes(Count());
+            var outputs = info.Task == TaskKind.Multiclass ? info.Classes.Count : 1;
+            return Trainers.TrainerRegistry.ReadEstimator(format, payload, features, info.Task, outputs);
+        }
         if (kind == ArtifactFormat.EstimatorKind.Linear)
         {
             var intercepts = Doubles();

@@ -65,6 +65,13 @@ internal static class SectionWriter
                 Doubles(w, linear.Intercepts);
                 Doubles(w, linear.Weights);
                 break;
+            case Trainers.IExternalEstimator external:
+                w.Write((byte)ArtifactFormat.EstimatorKind.External);
+                w.Write(external.FeatureCount);
+                w.Write(external.Format);
+                w.Write(external.Payload.Length);
+                w.Write(external.Payload.Span);
+                break;
             default:
                 throw new NotSupportedException($"No artifact encoding for {estimator.GetType().Name}.");
         }

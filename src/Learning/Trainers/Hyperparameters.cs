@@ -11,7 +11,10 @@ public static class Hyperparameters
     private static readonly string[] LogisticNames = ["l2", "maxIterations"];
     private static readonly string[] LinearNames = ["l2"];
 
-    public static IReadOnlyList<string> Names(string trainer) => trainer switch
+    /// <summary>Hyperparameter names of any registered trainer (own engine or ML.NET).</summary>
+    public static IReadOnlyList<string> Names(string trainer) => TrainerRegistry.Find(trainer).HyperparameterNames(trainer);
+
+    internal static IReadOnlyList<string> OwnNames(string trainer) => trainer switch
     {
         TrainerNames.Gbdt => GbdtNames,
         TrainerNames.Logistic => LogisticNames,
@@ -61,7 +64,10 @@ public static class Hyperparameters
     }
 
     /// <summary>Every hyperparameter of the trainer with its effective value, in name order (for artifacts and lineage).</summary>
-    public static SortedDictionary<string, string> Resolve(string trainer, IReadOnlyDictionary<string, string> p)
+    public static SortedDictionary<string, string> Resolve(string trainer, IReadOnlyDictionary<string, string> p) =>
+        new(TrainerRegistry.Find(trainer).Resolve(trainer, p).ToDictionary(), StringComparer.Ordinal);
+
+    internal static SortedDictionary<string, string> ResolveOwn(string trainer, IReadOnlyDictionary<string, string> p)
     {
         var values = trainer switch
         {
@@ -83,7 +89,7 @@ public static class Hyperparameters
 
     private static void Check(string trainer, IReadOnlyDictionary<string, string> p)
     {
-        var known = Names(trainer);
+        var known = OwnNames(trainer);
         foreach (var name in p.Keys)
             if (!known.Contains(name))
                 throw new TrainingDataException($"Unknown hyperparameter '{name}' for trainer '{trainer}'. Known: {string.Join(", ", known)}.");

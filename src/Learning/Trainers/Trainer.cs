@@ -16,11 +16,13 @@ public static class Trainer
 {
     public static TrainedModel Train(TabularFrame frame, TrainingSpec spec)
     {
-        var hyper = Hyperparameters.Resolve(spec.Trainer, spec.Parameters);
-        if (spec.Trainer == TrainerNames.Logistic && spec.Task == TaskKind.Regression)
-            throw new TrainingDataException("The logistic trainer is for binary or multiclass tasks; use linear or gbdt for regression.");
-        if (spec.Trainer == TrainerNames.Linear && spec.Task != TaskKind.Regression)
-            throw new TrainingDataException("The linear trainer is for regression; use logistic or gbdt for classification.");
+        var family = TrainerRegistry.Find(spec.Trainer);
+        var hyper = family.Resolve(spec.Trainer, spec.Parameters);
+        if (!family.Tasks(spec.Trainer).Contains(spec.Task))
+        {
+            var others = TrainerRegistry.Names.Where(t => TrainerRegistry.Find(t).Tasks(t).Contains(spec.Task));
+            throw new TrainingDataException($"The {spec.Trainer} trainer is for {string.Join(" or ", family.Tasks(spec.Trainer).Select(t => t.ToString().ToLowerInvariant()))} tasks; for {spec.Task.ToString().ToLowerInvariant()} use {string.Join(", ", others)}.");
+        }
         var (yAll, classes) = TargetEncoder.Fit(frame, spec.Target, spec.Task);
         var keep = new List<int>(yAll.Length);
         for (var i = 0; i < yAll.Length; i++) if (!double.IsNaN(yAll[i])) keep.Add(i);
@@ -33,25 +35,10 @@ public static class Trainer
         var inputs = frame.Columns.Select(c => c.Name).Where(n => n != spec.Target && !spec.Exclude.Contains(n)).ToArray();
         if (inputs.Length == 0) throw new TrainingDataException("There are no feature columns besides the target.");
 
-        var style = spec.Trainer == TrainerNames.Gbdt ? FeatureStyle.Trees : FeatureStyle.Linear;
-        var transforms = TransformFitter.Fit(frame, inputs, style);
+        var transforms = TransformFitter.Fit(frame, inputs, family.Style(spec.Trainer));
         var x = transforms.EncodeColumnsReadOnly(frame, spec.MaxDegreeOfParallelism);
-        IEstimator estimator;
-        double[] importance;
-        switch (spec.Trainer)
-        {
-            case TrainerNames.Gbdt:
-                (estimator, importance) = TrainGbdt(x, y, classes.Length, spec, Hyperparameters.Gbdt(spec.Parameters));
-                break;
-            case TrainerNames.Logistic:
-                var logistic = LogisticTrainer.Train(x, y, classes.Length, Hyperparameters.Logistic(spec.Parameters), spec.MaxDegreeOfParallelism);
-                (estimator, importance) = (logistic, WeightImportance(logistic));
-                break;
-            default:
-                var ridge = RidgeTrainer.Train(x, y, Hyperparameters.Ridge(spec.Parameters));
-                (estimator, importance) = (ridge, WeightImportance(ridge));
-                break;
-        }
+        var (estimator, importance) = family.Fit(new TrainingInput(spec.Trainer, spec.Task, x, transforms.FeatureNames, y, classes.Length,
+            spec.Parameters, spec.Seed, spec.MaxDegreeOfParallelism));
         var info = new ModelInfo(spec.Task, spec.Trainer, spec.Target, classes, hyper, spec.Seed, frame.RowCount);
         var ranked = new List<FeatureImportance>(importance.Length);
         for (var f = 0; f < importance.Length; f++) ranked.Add(new FeatureImportance(transforms.FeatureNames[f], importance[f]));
@@ -105,41 +92,5 @@ public static class Trainer
         if (!frame.TryGetColumn(column, out var col)) throw new TrainingDataException($"Unknown time column '{column}'.");
         if (col.IsCategorical) throw new TrainingDataException($"Time column '{column}' does not hold timestamps or numbers.");
         return col.Numbers;
-    }
-
-    private static (IEstimator, double[]) TrainGbdt(double[][] x, double[] y, int classCount, TrainingSpec spec, GbdtOptions options)
-    {
-        var random = new Random(spec.Seed);
-        if (options.EarlyStoppingRounds <= 0)
-        {
-            var r = GbdtTrainer.Train(x, y, spec.Task, classCount, options, random, spec.MaxDegreeOfParallelism);
-            return (r.Ensemble, r.FeatureGains);
-        }
-        var (fit, valid) = DataSplits.Random(y.Length, options.ValidationFraction, spec.Seed, spec.Task == TaskKind.Regression ? default : y);
-        var result = GbdtTrainer.Train(Rows(x, fit), fit.Select(i => y[i]).ToArray(), spec.Task, classCount, options, random,
-            spec.MaxDegreeOfParallelism, (Rows(x, valid), valid.Select(i => y[i]).ToArray()));
-        return (result.Ensemble, result.FeatureGains);
-    }
-
-    private static double[][] Rows(double[][] x, int[] rows)
-    {
-        var result = new double[x.Length][];
-        for (var f = 0; f < x.Length; f++)
-        {
-            var src = x[f];
-            var dst = result[f] = new double[rows.Length];
-            for (var i = 0; i < rows.Length; i++) dst[i] = src[rows[i]];
-        }
-        return result;
-    }
-
-    /// <summary>Mean absolute weight per feature across outputs: features are standardised, so weights compare.</summary>
-    private static double[] WeightImportance(LinearModel model)
-    {
-        var f = model.FeatureCount;
-        var result = new double[f];
-        for (var k = 0; k < model.OutputCount; k++)
-            for (var j = 0; j < f; j++) result[j] += Math.Abs(model.Weights[k * f + j]) / model.OutputCount;
-        return result;
     }
 }

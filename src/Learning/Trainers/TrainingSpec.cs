@@ -6,7 +6,7 @@ public sealed record TrainingSpec
     public required string Target { get; init; }
     public required TaskKind Task { get; init; }
 
-    /// <summary><c>gbdt</c> (default), <c>logistic</c> or <c>linear</c>.</summary>
+    /// <summary><c>gbdt</c> (default), <c>logistic</c>, <c>linear</c>, or an ML.NET trainer: <c>lightgbm</c>, <c>lbfgs</c> (see <see cref="TrainerRegistry"/>).</summary>
     public string Trainer { get; init; } = TrainerNames.Gbdt;
 
     /// <summary>Hyperparameters by name (see src/Learning/README.md); missing ones take their defaults.</summary>
@@ -26,6 +26,12 @@ public static class TrainerNames
     public const string Gbdt = "gbdt";
     public const string Logistic = "logistic";
     public const string Linear = "linear";
+
+    /// <summary>ML.NET's LightGBM (binary, multiclass, regression); in MlOps.Learning.MLNet.</summary>
+    public const string LightGbm = "lightgbm";
+
+    /// <summary>ML.NET's L-BFGS logistic regression / maximum entropy (binary, multiclass); in MlOps.Learning.MLNet.</summary>
+    public const string Lbfgs = "lbfgs";
 }
 
 /// <summary>A training input the engine cannot use; the message names the problem.</summary>
