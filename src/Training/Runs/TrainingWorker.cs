@@ -91,7 +91,7 @@ public sealed class TrainingWorker(IServiceScopeFactory scopes, RunExecutor exec
 
             await using var tx = await db.Database.BeginTransactionAsync(ct);
             var run = await db.Runs.FromSqlInterpolated($"""SELECT * FROM runs WHERE "Id" = {candidate.Id} AND "Status" = 'queued' FOR UPDATE SKIP LOCKED""")
-                .SingleOrDefaultAsync(ct);
+                .ToListAsync(ct) is [var locked] ? locked : null;
             if (run is null)
                 continue;
             run.Status = RunStatus.Running;
