@@ -102,18 +102,25 @@ public static class PipelinesApi
         RunRequest request;
         try
         {
-            request = await RunRequests.RequestAsync(db, name, RunTriggers.Manual, ignoreCooldown: true, Guid.NewGuid(), time.GetUtcNow(), ct);
-            await db.SaveChangesAsync(ct);
+            request = await RequestInTransactionAsync(db, name, time, ct);
         }
         catch (DbUpdateException)
         {
             // Another trigger queued a run at the same moment: join it.
             db.ChangeTracker.Clear();
-            request = await RunRequests.RequestAsync(db, name, RunTriggers.Manual, ignoreCooldown: true, Guid.NewGuid(), time.GetUtcNow(), ct);
-            await db.SaveChangesAsync(ct);
+            request = await RequestInTransactionAsync(db, name, time, ct);
         }
         signal.Notify();
         return TypedResults.Accepted($"/runs/{request.Run.Id}", new RunRequested(request.Run.Id, name, request.Run.Status, request.Coalesced));
+    }
+
+    static async Task<RunRequest> RequestInTransactionAsync(TrainingDbContext db, string name, TimeProvider time, CancellationToken ct)
+    {
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var request = await RunRequests.RequestAsync(db, name, RunTriggers.Manual, ignoreCooldown: true, Guid.NewGuid(), time.GetUtcNow(), ct);
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+        return request;
     }
 
     static async Task<PipelineDto> DtoAsync(TrainingDbContext db, Pipeline p, bool? changed, CancellationToken ct)

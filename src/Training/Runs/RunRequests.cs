@@ -10,15 +10,19 @@ public sealed record RunRequest(TrainingRun Run, bool Coalesced);
 /// <summary>
 /// Records run requests. A request only writes a row (in the caller's short transaction); the worker does the training.
 /// A pipeline has at most one queued run: a trigger arriving while one is queued joins it, so triggers during a run or
-/// its cooldown coalesce into one follow-up run.
+/// its cooldown coalesce into one follow-up run. Call inside a transaction (the inbox's, or the request's own).
 /// </summary>
 public static class RunRequests
 {
     public static async Task<RunRequest> RequestAsync(TrainingDbContext db, string pipeline, string trigger, bool ignoreCooldown,
         Guid correlationId, DateTimeOffset now, CancellationToken ct)
     {
+        // The row lock serialises triggers joining one queued run (each appends to its trigger list), and makes a trigger
+        // that waited on the worker's claim see the run as running, so it queues the follow-up instead.
         var queued = db.Runs.Local.FirstOrDefault(r => r.Pipeline == pipeline && r.Status == RunStatus.Queued && r.ReproduceOf is null)
-            ?? await db.Runs.SingleOrDefaultAsync(r => r.Pipeline == pipeline && r.Status == RunStatus.Queued && r.ReproduceOf == null, ct);
+            ?? (await db.Runs.FromSqlInterpolated($"""
+                SELECT * FROM runs WHERE "Pipeline" = {pipeline} AND "Status" = 'queued' AND "ReproduceOf" IS NULL FOR UPDATE
+                """).ToListAsync(ct)).SingleOrDefault();
         if (queued is not null)
         {
             queued.Triggers = [.. queued.Triggers, trigger];

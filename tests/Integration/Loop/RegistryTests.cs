@@ -12,12 +12,12 @@ namespace MlOps.Tests.Integration.Loop;
 public sealed class RegistryTests(InfrastructureFixture infra)
 {
     /// <summary>A trained model as Training would announce it, without a holdout (the gate then compares reported scores).</summary>
-    static ModelTrained Trained(string model, double accuracy, Guid? runId = null) => new(
+    static ModelTrained Trained(string model, double accuracy, Guid? runId = null, bool requireApproval = false) => new(
         runId ?? Guid.NewGuid(), model,
         new DatasetVersion("ds-" + model, "sha256:" + new string('a', 64), ["sha256:" + new string('b', 64)], 100, 1, [100]),
         "sha256:" + new string('c', 64), "gbdt", new Dictionary<string, double> { ["trees"] = 10 }, 42, "test",
         new Dictionary<string, double> { ["accuracy"] = accuracy }, "sha256:" + new string('d', 64), [], "manual", Guid.NewGuid(), DateTimeOffset.UtcNow,
-        MlTask.Binary, "label", null, new PromotionPolicy("accuracy", 0));
+        MlTask.Binary, "label", null, new PromotionPolicy("accuracy", 0, null, requireApproval));
 
     static async Task<JsonElement> SettledVersionsAsync(LoopServices loop, string model, int expected)
     {
@@ -119,6 +119,28 @@ public sealed class RegistryTests(InfrastructureFixture infra)
             await AssertProblemAsync(malformed, HttpStatusCode.BadRequest);
         using (var unknownVersion = await client.PostAsync($"models/{model}/aliases/champion", JsonContent.Create(new { version = 9, reason = "x" })))
             await AssertProblemAsync(unknownVersion, HttpStatusCode.NotFound);
+    }
+
+    [Fact]
+    public async Task A_better_candidate_waits_for_approval_when_the_policy_requires_it_and_a_person_promotes_it()
+    {
+        var loop = await infra.LoopAsync();
+        var model = LoopData.Name("approval");
+        await loop.Bus.Publish(Trained(model, 0.6, requireApproval: true));
+        var v1 = await LoopData.VersionAsync(loop, model, 1);
+        Assert.Equal("awaiting_approval", v1.GetProperty("gate").GetProperty("decision").GetString());
+        var summary = await loop.Registry.Client.GetFromJsonAsync<JsonElement>($"models/{model}");
+        Assert.Equal(JsonValueKind.Null, summary.GetProperty("champion").ValueKind);
+        Assert.Equal([1], summary.GetProperty("awaitingApproval").EnumerateArray().Select(v => v.GetInt32()));
+
+        using var response = await loop.Registry.Client.PostAsync($"models/{model}/aliases/champion", JsonContent.Create(new { version = 1, reason = "reviewed the holdout report" }));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        summary = await loop.Registry.Client.GetFromJsonAsync<JsonElement>($"models/{model}");
+        Assert.Equal(1, summary.GetProperty("champion").GetProperty("version").GetInt32());
+        Assert.Equal(0.6, summary.GetProperty("champion").GetProperty("score").GetDouble(), 9);
+        var entry = Assert.Single((await loop.Registry.Client.GetFromJsonAsync<JsonElement>($"models/{model}/audit")).EnumerateArray());
+        Assert.Equal("promote", entry.GetProperty("action").GetString());
+        Assert.Equal("anonymous", entry.GetProperty("who").GetString());
     }
 
     internal static async Task AssertProblemAsync(HttpResponseMessage response, HttpStatusCode expected)
