@@ -31,6 +31,7 @@ public sealed record RunDto(
     string? Error,
     Guid? ReproduceOf,
     bool? Identical,
+    int Attempts,
     TimingsDto Timings)
 {
     public static RunDto From(TrainingRun r) => new(
@@ -39,7 +40,7 @@ public sealed record RunDto(
             r.BatchHashes.Select((h, i) => new BatchDto(h, r.BatchRows is { } rows && i < rows.Count ? rows[i] : null)).ToList(), r.DatasetRows),
         r.DefinitionHash, r.Definition?.Trainer.Name, r.Params ?? r.Definition?.Trainer.Params.ToDictionary(), r.Seed ?? r.Definition?.Split.Seed, r.CodeVersion,
         r.Metrics, r.ArtifactHash, r.HoldoutRef is null ? null : new HoldoutDto(r.HoldoutRef, r.HoldoutRows), r.TrainRows, r.Error,
-        r.ReproduceOf, r.Identical, new TimingsDto(r.QueuedAt, r.StartedAt, r.FinishedAt, r.Timings));
+        r.ReproduceOf, r.Identical, r.Attempts, new TimingsDto(r.QueuedAt, r.StartedAt, r.FinishedAt, r.Timings));
 }
 
 public sealed record RunRequested(Guid RunId, string Pipeline, string Status, bool Coalesced);

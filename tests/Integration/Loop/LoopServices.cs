@@ -14,17 +14,19 @@ public sealed class LoopServices : IAsyncDisposable
 {
     readonly NpgsqlDataSource _blobData;
     readonly IBusControl _bus;
+    readonly Dictionary<string, string> _trainingEnv;
 
-    LoopServices(ServiceProcess training, ServiceProcess registry, NpgsqlDataSource blobData, IBusControl bus)
+    LoopServices(ServiceProcess training, Dictionary<string, string> trainingEnv, ServiceProcess registry, NpgsqlDataSource blobData, IBusControl bus)
     {
         Training = training;
+        _trainingEnv = trainingEnv;
         Registry = registry;
         _blobData = blobData;
         Blobs = new PostgresBlobStore(blobData);
         _bus = bus;
     }
 
-    public ServiceProcess Training { get; }
+    public ServiceProcess Training { get; private set; }
     public ServiceProcess Registry { get; }
     public IBlobStore Blobs { get; }
     public IPublishEndpoint Bus => _bus;
@@ -34,13 +36,14 @@ public sealed class LoopServices : IAsyncDisposable
         var blobs = await infra.CreateDatabaseAsync("blobs");
         var blobData = NpgsqlDataSource.Create(blobs);
         await PostgresBlobStore.EnsureSchemaAsync(blobData, CancellationToken.None);
-        var training = ServiceProcess.StartAsync("Training", new Dictionary<string, string>
+        var trainingEnv = new Dictionary<string, string>
         {
             ["ConnectionStrings__messaging"] = infra.Messaging,
             ["ConnectionStrings__blobs"] = blobs,
             ["ConnectionStrings__trainingdb"] = await infra.CreateDatabaseAsync("trainingdb"),
             ["Training__PollInterval"] = "00:00:00.200",
-        });
+        };
+        var training = ServiceProcess.StartAsync("Training", trainingEnv);
         var registry = ServiceProcess.StartAsync("Registry", new Dictionary<string, string>
         {
             ["ConnectionStrings__messaging"] = infra.Messaging,
@@ -55,7 +58,22 @@ public sealed class LoopServices : IAsyncDisposable
             h.PublisherConfirmation = true;
         }));
         await bus.StartAsync();
-        return new LoopServices(await training, await registry, blobData, bus);
+        return new LoopServices(await training, trainingEnv, await registry, blobData, bus);
+    }
+
+    /// <summary>Kills Training (no graceful shutdown: a crash), runs <paramref name="whileDown"/>, then starts it again on the same database.</summary>
+    public async Task CrashTrainingAsync(Func<Task>? whileDown = null)
+    {
+        await Training.DisposeAsync();
+        try
+        {
+            if (whileDown is not null)
+                await whileDown();
+        }
+        finally
+        {
+            Training = await ServiceProcess.StartAsync("Training", _trainingEnv);
+        }
     }
 
     public async ValueTask DisposeAsync()
