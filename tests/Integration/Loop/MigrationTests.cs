@@ -1,0 +1,40 @@
+using Microsoft.EntityFrameworkCore;
+using MlOps.Registry.Data;
+using MlOps.ServiceDefaults.Outbox;
+using MlOps.Tests.Integration.Infrastructure;
+using MlOps.Training.Data;
+
+namespace MlOps.Tests.Integration.Loop;
+
+/// <summary>The services' migrations build, on an empty database, every table and column their model reads.</summary>
+[Collection(InfrastructureCollection.Name)]
+public sealed class MigrationTests(InfrastructureFixture infra)
+{
+    [Fact]
+    public async Task Training_s_migrations_create_the_schema_its_model_reads()
+    {
+        await using var db = new TrainingDbContext(new DbContextOptionsBuilder<TrainingDbContext>().UseNpgsql(await infra.CreateDatabaseAsync("trainingmig")).Options);
+        await db.Database.MigrateAsync();
+
+        Assert.Empty(await db.Database.GetPendingMigrationsAsync());
+        Assert.Equal(0, await db.Pipelines.CountAsync());
+        Assert.Empty(await db.PipelineVersions.ToListAsync());
+        Assert.Empty(await db.Datasets.ToListAsync());
+        Assert.Empty(await db.Runs.ToListAsync());
+        Assert.Empty(await db.Set<OutboxMessage>().ToListAsync());
+        Assert.Empty(await db.Set<InboxMessage>().ToListAsync());
+    }
+
+    [Fact]
+    public async Task Registry_s_migrations_create_the_schema_its_model_reads()
+    {
+        await using var db = new RegistryDbContext(new DbContextOptionsBuilder<RegistryDbContext>().UseNpgsql(await infra.CreateDatabaseAsync("registrymig")).Options);
+        await db.Database.MigrateAsync();
+
+        Assert.Empty(await db.Database.GetPendingMigrationsAsync());
+        Assert.Empty(await db.Models.ToListAsync());
+        Assert.Empty(await db.Versions.ToListAsync());
+        Assert.Empty(await db.Audit.ToListAsync());
+        Assert.Empty(await db.Set<OutboxMessage>().ToListAsync());
+    }
+}
