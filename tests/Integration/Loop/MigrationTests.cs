@@ -36,5 +36,13 @@ public sealed class MigrationTests(InfrastructureFixture infra)
         Assert.Empty(await db.Versions.ToListAsync());
         Assert.Empty(await db.Audit.ToListAsync());
         Assert.Empty(await db.Set<OutboxMessage>().ToListAsync());
+
+        // Audit entries and versions are written once: the database refuses to change them.
+        db.Audit.Add(new AuditEntry { Model = "m", Who = "gate", Action = "gate", ToVersion = 1, Reason = "first version", At = DateTimeOffset.UtcNow });
+        await db.SaveChangesAsync();
+        var update = await Assert.ThrowsAsync<Npgsql.PostgresException>(() => db.Database.ExecuteSqlRawAsync("UPDATE audit_log SET \"Reason\" = 'rewritten'"));
+        Assert.Contains("append-only", update.MessageText);
+        await Assert.ThrowsAsync<Npgsql.PostgresException>(() => db.Database.ExecuteSqlRawAsync("DELETE FROM audit_log"));
+        Assert.Equal(1, await db.Database.SqlQueryRaw<int>("SELECT count(*)::int AS \"Value\" FROM pg_trigger WHERE tgname = 'model_versions_immutable'").SingleAsync());
     }
 }
