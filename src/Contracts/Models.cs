@@ -1,7 +1,16 @@
 namespace MlOps.Contracts;
 
 /// <summary>The exact data a model saw: the ordered accepted batch hashes and the hash over them.</summary>
-public record DatasetVersion(string Dataset, string Hash, IReadOnlyList<string> BatchHashes, long Rows);
+/// <param name="Number">The dataset version's number, when known.</param>
+/// <param name="BatchRows">The row count of each batch, in the order of <paramref name="BatchHashes"/>, when known.</param>
+public record DatasetVersion(string Dataset, string Hash, IReadOnlyList<string> BatchHashes, long Rows, int? Number = null, IReadOnlyList<long>? BatchRows = null);
+
+/// <summary>
+/// The rows a run held out, stored in the blob store as CSV under <paramref name="BlobRef"/>, so the promotion gate can
+/// score the champion on exactly the rows the candidate was scored on.
+/// </summary>
+/// <param name="ColumnTypes">Each column's type as the run read it (float, integer, boolean, categorical, timestamp), to read the CSV back identically.</param>
+public record HoldoutReference(string BlobRef, string Format, long Rows, IReadOnlyDictionary<string, string> ColumnTypes);
 
 /// <summary>Per-feature reference statistics of the training data, used by drift monitoring.</summary>
 /// <param name="Kind">numeric or categorical.</param>
@@ -23,7 +32,12 @@ public record ModelTrained(
     IReadOnlyList<FeatureReference> ReferenceProfile,
     string Trigger,
     Guid CorrelationId,
-    DateTimeOffset OccurredAt);
+    DateTimeOffset OccurredAt,
+    MlTask? Task = null,
+    string? Target = null,
+    HoldoutReference? Holdout = null,
+    PromotionPolicy? Promotion = null,
+    long TrainRows = 0);
 
 public record TrainingFailed(
     Guid RunId,
@@ -31,7 +45,9 @@ public record TrainingFailed(
     string Reason,
     string Trigger,
     Guid CorrelationId,
-    DateTimeOffset OccurredAt);
+    DateTimeOffset OccurredAt,
+    DatasetVersion? DatasetVersion = null,
+    string? DefinitionHash = null);
 
 public record ModelRegistered(
     string Model,
@@ -44,7 +60,8 @@ public record ModelRegistered(
     DateTimeOffset OccurredAt);
 
 /// <summary>The comparison that decided a promotion: the gate's metric for the candidate and the champion.</summary>
-public record MetricComparison(string Metric, double Candidate, double? Champion, double MinImprovement, bool HigherIsBetter);
+/// <param name="Rule">The rule applied, in words (e.g. "accuracy: candidate must beat the champion by at least 0 on the candidate's holdout").</param>
+public record MetricComparison(string Metric, double Candidate, double? Champion, double MinImprovement, bool HigherIsBetter, string? Rule = null, double? MinScore = null);
 
 public record ModelPromoted(
     string Model,
@@ -55,7 +72,8 @@ public record ModelPromoted(
     MetricComparison? Comparison,
     IReadOnlyList<FeatureReference> ReferenceProfile,
     Guid CorrelationId,
-    DateTimeOffset OccurredAt);
+    DateTimeOffset OccurredAt,
+    string? PromotedBy = null);
 
 public record PromotionDeclined(
     string Model,

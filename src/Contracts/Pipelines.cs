@@ -17,7 +17,8 @@ public record SplitSpec(string By, double Holdout, int Seed, string? TimeColumn 
 
 public record RetrainPolicy(int MinNewRows, bool OnDrift, int CooldownSeconds);
 
-public record PromotionPolicy(string Metric, double MinImprovement);
+/// <summary>How the registry's gate decides: the metric (direction from its name), the margin over the champion, an optional floor, and whether a person approves.</summary>
+public record PromotionPolicy(string Metric, double MinImprovement, double? MinScore = null, bool RequireApproval = false);
 
 public record DriftPolicy(int WindowRows, double Psi, double KsPValue, double DriftShare);
 

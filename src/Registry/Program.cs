@@ -1,4 +1,5 @@
 using MlOps.Registry;
+using MlOps.Registry.Apis;
 using MlOps.ServiceDefaults;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -7,4 +8,5 @@ builder.AddRegistry();
 
 var app = builder.Build();
 app.MapDefaultEndpoints();
+app.MapRegistryApi();
 app.Run();

@@ -1,5 +1,6 @@
-using MlOps.Training;
 using MlOps.ServiceDefaults;
+using MlOps.Training;
+using MlOps.Training.Apis;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
@@ -7,4 +8,6 @@ builder.AddTraining();
 
 var app = builder.Build();
 app.MapDefaultEndpoints();
+app.MapPipelinesApi();
+app.MapRunsApi();
 app.Run();

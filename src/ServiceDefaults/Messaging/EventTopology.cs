@@ -17,6 +17,9 @@ public static class EventTopology
     public const string ValidateBatch = "validate-batch";
     public const string RecordValidationResult = "record-validation-result";
     public const string SubmitBatch = "submit-batch";
+    public const string TrainOnNewData = "train-on-new-data";
+    public const string RetrainOnDrift = "retrain-on-drift";
+    public const string RegisterModel = "register-model";
 
     internal static void DeclareSubscriptions(IRabbitMqBusFactoryConfigurator cfg)
     {
@@ -24,6 +27,9 @@ public static class EventTopology
         Route<DataArrived>(cfg, ValidateBatch);
         Route<DataValidated>(cfg, RecordValidationResult);
         Route<DataRejected>(cfg, RecordValidationResult);
+        Route<DatasetVersionCreated>(cfg, TrainOnNewData);
+        Route<DriftDetected>(cfg, RetrainOnDrift);
+        Route<ModelTrained>(cfg, RegisterModel);
     }
 
     static void Route<T>(IRabbitMqBusFactoryConfigurator cfg, params string[] queues)

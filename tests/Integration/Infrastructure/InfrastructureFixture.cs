@@ -14,6 +14,7 @@ public sealed class InfrastructureFixture(IMessageSink sink) : IAsyncLifetime
     RabbitMqNode? _rabbit;
     PostgresCluster? _postgres;
     Task<SliceServices>? _slice;
+    Task<Loop.LoopServices>? _loop;
 
     public RabbitMqNode Rabbit => _rabbit ?? throw new InvalidOperationException("RabbitMQ is not started");
     public PostgresCluster Postgres => _postgres ?? throw new InvalidOperationException("PostgreSQL is not started");
@@ -41,10 +42,15 @@ public sealed class InfrastructureFixture(IMessageSink sink) : IAsyncLifetime
     /// <summary>Ingestion and Validation as real processes, started once and shared by the slice tests.</summary>
     public Task<SliceServices> SliceAsync() => _slice ??= SliceServices.StartAsync(this);
 
+    /// <summary>Training and Registry as real processes, started once and shared by the loop tests.</summary>
+    public Task<Loop.LoopServices> LoopAsync() => _loop ??= Loop.LoopServices.StartAsync(this);
+
     public async Task DisposeAsync()
     {
         if (_slice is { IsCompletedSuccessfully: true })
             await _slice.Result.DisposeAsync();
+        if (_loop is { IsCompletedSuccessfully: true })
+            await _loop.Result.DisposeAsync();
         if (_rabbit is not null)
             await _rabbit.DisposeAsync();
         if (_postgres is not null)

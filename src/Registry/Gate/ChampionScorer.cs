@@ -1,0 +1,44 @@
+using MlOps.Contracts;
+using MlOps.Learning.Artifacts;
+using MlOps.Learning.Data;
+using MlOps.Learning.Trainers;
+using MlOps.ServiceDefaults.Blobs;
+
+namespace MlOps.Registry.Gate;
+
+/// <summary>Scores a champion's artifact on a candidate's holdout: both read from the blob store by content hash only.</summary>
+public sealed class ChampionScorer(IBlobStore blobs)
+{
+    /// <returns>The score, or the reason the champion cannot be scored on those rows.</returns>
+    public async Task<(double? Score, string? Problem)> ScoreAsync(string championArtifact, HoldoutReference holdout, string metric, CancellationToken ct)
+    {
+        using var activity = RegistryTelemetry.Source.StartActivity("score champion");
+        try
+        {
+            var model = ModelArtifact.FromBytes(await ReadAsync(championArtifact, ct));
+            var types = new Dictionary<string, ColumnType>(StringComparer.Ordinal);
+            foreach (var (column, type) in holdout.ColumnTypes)
+                if (Enum.TryParse<ColumnType>(type, ignoreCase: true, out var t))
+                    types[column] = t;
+            using var rows = new MemoryStream(await ReadAsync(holdout.BlobRef, ct));
+            var frame = TabularFrame.ReadCsv(rows, new CsvReadOptions { ColumnTypes = types });
+            var metrics = Trainer.Evaluate(model, frame);
+            var name = PromotionRule.EngineName(metric);
+            return metrics.TryGetValue(name, out var score)
+                ? (score, null)
+                : (null, $"the champion's task has no {metric} metric");
+        }
+        catch (Exception e) when (e is BlobNotFoundException or BlobCorruptedException or ModelFormatException or InvalidDataException or TrainingDataException)
+        {
+            return (null, e.Message);
+        }
+    }
+
+    async Task<byte[]> ReadAsync(string key, CancellationToken ct)
+    {
+        await using var stream = await blobs.OpenReadAsync(key, ct);
+        using var buffer = new MemoryStream();
+        await stream.CopyToAsync(buffer, ct);
+        return buffer.ToArray();
+    }
+}

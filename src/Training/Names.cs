@@ -1,0 +1,14 @@
+using System.Text.RegularExpressions;
+
+namespace MlOps.Training;
+
+/// <summary>The one pattern for pipeline (= model) and dataset names, checked on every route and in every definition.</summary>
+public static partial class Names
+{
+    public const string Rule = "use 1-100 letters, digits, '.', '_' or '-', starting with a letter or digit";
+
+    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")]
+    private static partial Regex Pattern();
+
+    public static bool IsValid(string? name) => name is not null && Pattern().IsMatch(name);
+}

@@ -1,0 +1,86 @@
+using MassTransit;
+using MlOps.ServiceDefaults.Blobs;
+using MlOps.ServiceDefaults.Messaging;
+using MlOps.Tests.Integration.Infrastructure;
+using Npgsql;
+
+namespace MlOps.Tests.Integration.Loop;
+
+/// <summary>
+/// Training and Registry as processes on the shared broker, each with its own database, sharing one blob store that
+/// the tests also write to; plus a bus of the tests' own to publish events as other services would.
+/// </summary>
+public sealed class LoopServices : IAsyncDisposable
+{
+    readonly NpgsqlDataSource _blobData;
+    readonly IBusControl _bus;
+    readonly Dictionary<string, string> _trainingEnv;
+
+    LoopServices(ServiceProcess training, Dictionary<string, string> trainingEnv, ServiceProcess registry, NpgsqlDataSource blobData, IBusControl bus)
+    {
+        Training = training;
+        _trainingEnv = trainingEnv;
+        Registry = registry;
+        _blobData = blobData;
+        Blobs = new PostgresBlobStore(blobData);
+        _bus = bus;
+    }
+
+    public ServiceProcess Training { get; private set; }
+    public ServiceProcess Registry { get; }
+    public IBlobStore Blobs { get; }
+    public IPublishEndpoint Bus => _bus;
+
+    public static async Task<LoopServices> StartAsync(InfrastructureFixture infra)
+    {
+        var blobs = await infra.CreateDatabaseAsync("blobs");
+        var blobData = NpgsqlDataSource.Create(blobs);
+        await PostgresBlobStore.EnsureSchemaAsync(blobData, CancellationToken.None);
+        var trainingEnv = new Dictionary<string, string>
+        {
+            ["ConnectionStrings__messaging"] = infra.Messaging,
+            ["ConnectionStrings__blobs"] = blobs,
+            ["ConnectionStrings__trainingdb"] = await infra.CreateDatabaseAsync("trainingdb"),
+            ["Training__PollInterval"] = "00:00:00.200",
+        };
+        var training = ServiceProcess.StartAsync("Training", trainingEnv);
+        var registry = ServiceProcess.StartAsync("Registry", new Dictionary<string, string>
+        {
+            ["ConnectionStrings__messaging"] = infra.Messaging,
+            ["ConnectionStrings__blobs"] = blobs,
+            ["ConnectionStrings__registrydb"] = await infra.CreateDatabaseAsync("registrydb"),
+        });
+        var endpoint = RabbitMqEndpoint.Parse(infra.Messaging);
+        var bus = MassTransit.Bus.Factory.CreateUsingRabbitMq(cfg => cfg.Host(endpoint.Host, endpoint.Port, endpoint.VirtualHost, h =>
+        {
+            h.Username(endpoint.Username);
+            h.Password(endpoint.Password);
+            h.PublisherConfirmation = true;
+        }));
+        await bus.StartAsync();
+        return new LoopServices(await training, trainingEnv, await registry, blobData, bus);
+    }
+
+    /// <summary>Kills Training (no graceful shutdown: a crash), runs <paramref name="whileDown"/>, then starts it again on the same database.</summary>
+    public async Task CrashTrainingAsync(Func<Task>? whileDown = null)
+    {
+        await Training.DisposeAsync();
+        try
+        {
+            if (whileDown is not null)
+                await whileDown();
+        }
+        finally
+        {
+            Training = await ServiceProcess.StartAsync("Training", _trainingEnv);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _bus.StopAsync();
+        await Training.DisposeAsync();
+        await Registry.DisposeAsync();
+        await _blobData.DisposeAsync();
+    }
+}
