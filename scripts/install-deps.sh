@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the platform and its tests need on a Debian machine when it is missing:
-# RabbitMQ and PostgreSQL 15 (run as private local instances, never as system services).
+# RabbitMQ and PostgreSQL 15 (run as private local instances, never as system services), libgomp1 for LightGBM,
+# and with --with-browser Chromium for the dashboard tests.
 set -euo pipefail
 
 need=()
@@ -8,7 +9,11 @@ need=()
 [[ -x /usr/lib/postgresql/15/bin/initdb ]] || need+=(postgresql-15)
 # GNU OpenMP runtime for ML.NET's LightGBM native library (the lightgbm trainer).
 [[ -e /usr/lib/x86_64-linux-gnu/libgomp.so.1 ]] || ldconfig -p 2>/dev/null | grep -q 'libgomp\.so\.1' || need+=(libgomp1)
-if [[ "${1:-}" == "--with-references" ]]; then
+if [[ " $* " == *" --with-browser "* ]]; then
+  # The dashboard tests drive Debian's Chromium through Playwright (never a downloaded browser).
+  [[ -x /usr/bin/chromium ]] || need+=(chromium)
+fi
+if [[ " $* " == *" --with-references "* ]]; then
   # Side-by-side references for the benchmarks in bench/.
   /usr/bin/python3 -c "import pandas, xgboost, sklearn" 2>/dev/null || need+=(python3-pandas python3-xgboost python3-sklearn)
 fi

@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# Runs the whole test suite: unit, integration (private RabbitMQ + PostgreSQL), AppHost end to end.
+# Runs the whole test suite: unit, learning, integration (private RabbitMQ + PostgreSQL), and the Aspire AppHost end to
+# end with the dashboard in Chromium.
 # Results land in TestResults/*.trx; the last line is "N passed, N failed[, N skipped]".
 set -uo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
-scripts/install-deps.sh || exit 1
+scripts/install-deps.sh --with-browser || exit 1
 rm -rf TestResults
 dotnet build MlOps.sln -c Debug -nologo -clp:ErrorsOnly || exit 1
 # One test project at a time: the integration and AppHost suites each start a broker, a database and service
