@@ -15,6 +15,8 @@ public sealed class InfrastructureFixture(IMessageSink sink) : IAsyncLifetime
     PostgresCluster? _postgres;
     Task<SliceServices>? _slice;
 
+    readonly IMessageSink _sink = sink;
+
     public RabbitMqNode Rabbit => _rabbit ?? throw new InvalidOperationException("RabbitMQ is not started");
     public PostgresCluster Postgres => _postgres ?? throw new InvalidOperationException("PostgreSQL is not started");
     public string Messaging => Rabbit.ConnectionString;
@@ -23,7 +25,7 @@ public sealed class InfrastructureFixture(IMessageSink sink) : IAsyncLifetime
     public async Task InitializeAsync()
     {
         Directory.CreateDirectory(_root);
-        void Log(string line) => sink.OnMessage(new DiagnosticMessage(line));
+        void Log(string line) => _sink.OnMessage(new DiagnosticMessage(line));
         var rabbit = RabbitMqNode.StartAsync(Path.Combine(_root, "rabbitmq"), log: Log);
         var postgres = PostgresCluster.StartAsync(Path.Combine(_root, "postgres"), log: Log);
         _rabbit = await rabbit;
@@ -36,6 +38,24 @@ public sealed class InfrastructureFixture(IMessageSink sink) : IAsyncLifetime
         var name = $"{prefix}_{Guid.NewGuid():N}"[..Math.Min(prefix.Length + 13, 60)];
         await Postgres.EnsureDatabaseAsync(name);
         return Postgres.ConnectionString(name);
+    }
+
+    /// <summary>
+    /// Stops PostgreSQL (every database of the run), runs <paramref name="whileDown"/>, then starts it again on the same
+    /// data and port, as an outage and recovery would.
+    /// </summary>
+    public async Task PostgresOutageAsync(Func<Task> whileDown)
+    {
+        var (dataDir, port) = (Postgres.DataDir, Postgres.Port);
+        await Postgres.DisposeAsync();
+        try
+        {
+            await whileDown();
+        }
+        finally
+        {
+            _postgres = await PostgresCluster.StartAsync(dataDir, port, log: line => _sink.OnMessage(new DiagnosticMessage(line)));
+        }
     }
 
     /// <summary>Ingestion and Validation as real processes, started once and shared by the slice tests.</summary>

@@ -121,6 +121,37 @@ public sealed class OutboxInboxTests(InfrastructureFixture infra)
     }
 
     [Fact]
+    public async Task A_redelivered_message_already_handled_is_acknowledged_and_counted_not_parked()
+    {
+        var db = await infra.CreateDatabaseAsync("inbox");
+        using var host = await TestHost.StartAsync(infra.Messaging, db, dispatcher: true, x => x.AddConsumer<RecordFeedbackConsumer>());
+        long duplicates = 0;
+        using var listener = MetricsProbe.Listen("mlops.inbox.duplicates", v => Interlocked.Add(ref duplicates, v));
+        var key = Key();
+        var message = TestHost.Feedback(key);
+        var messageId = Guid.NewGuid();
+        var bus = host.Services.GetRequiredService<IBus>();
+
+        await bus.Publish(message, ctx => ctx.MessageId = messageId);
+        Assert.Equal(1, await host.SettledEffectsAsync(key, 1, TimeSpan.Zero));
+        await bus.Publish(message, ctx => ctx.MessageId = messageId);
+        await Eventually.UntilAsync(() => Task.FromResult(Interlocked.Read(ref duplicates) >= 1), TimeSpan.FromSeconds(20), "the duplicate being counted");
+
+        Assert.Equal(1, await host.EffectsAsync(key));
+        Assert.Equal(0u, await QueueDepthAsync("record-feedback_skipped"));
+    }
+
+    /// <summary>Messages waiting in <paramref name="queue"/>; 0 when it does not exist.</summary>
+    async Task<uint> QueueDepthAsync(string queue)
+    {
+        var factory = new ConnectionFactory { Uri = new Uri(infra.Messaging) };
+        await using var connection = await factory.CreateConnectionAsync();
+        await using var channel = await connection.CreateChannelAsync();
+        try { return (await channel.QueueDeclarePassiveAsync(queue)).MessageCount; }
+        catch (RabbitMQ.Client.Exceptions.OperationInterruptedException) { return 0; }
+    }
+
+    [Fact]
     public async Task A_message_that_keeps_failing_is_retried_then_moved_to_the_error_queue()
     {
         var db = await infra.CreateDatabaseAsync("poison");
