@@ -18,7 +18,7 @@ public sealed class OutboxInboxTests(InfrastructureFixture infra)
     public async Task A_state_change_and_its_event_commit_together_and_nothing_is_published_before_commit()
     {
         var db = await infra.CreateDatabaseAsync("outbox");
-        using var host = await TestHost.StartAsync(infra.Messaging, db, dispatcher: true, x => x.AddConsumer<RecordFeedbackConsumer>());
+        using var host = await TestHost.StartAsync(infra.Messaging, db, dispatcher: true, x => x.AddConsumer<RecordFeedbackConsumer, RecordFeedbackConsumerDefinition>());
         var key = Key();
 
         // A failed transaction leaves neither the state change nor the event.
@@ -50,7 +50,7 @@ public sealed class OutboxInboxTests(InfrastructureFixture infra)
             await crashed.StopAsync();
         }
 
-        using var restarted = await TestHost.StartAsync(infra.Messaging, db, dispatcher: true, x => x.AddConsumer<RecordFeedbackConsumer>());
+        using var restarted = await TestHost.StartAsync(infra.Messaging, db, dispatcher: true, x => x.AddConsumer<RecordFeedbackConsumer, RecordFeedbackConsumerDefinition>());
 
         Assert.Equal(1, await restarted.SettledEffectsAsync(key, 1));
         var row = await restarted.InScopeAsync(ctx => ctx.Set<OutboxMessage>().SingleAsync());
@@ -61,7 +61,7 @@ public sealed class OutboxInboxTests(InfrastructureFixture infra)
     public async Task An_event_published_again_after_a_crash_before_it_was_marked_sent_has_one_effect()
     {
         var db = await infra.CreateDatabaseAsync("outbox");
-        using var host = await TestHost.StartAsync(infra.Messaging, db, dispatcher: true, x => x.AddConsumer<RecordFeedbackConsumer>());
+        using var host = await TestHost.StartAsync(infra.Messaging, db, dispatcher: true, x => x.AddConsumer<RecordFeedbackConsumer, RecordFeedbackConsumerDefinition>());
         var key = Key();
         await host.CommitFeedbackAsync(key);
         Assert.Equal(1, await host.SettledEffectsAsync(key, 1, TimeSpan.FromSeconds(0.5)));
@@ -82,7 +82,7 @@ public sealed class OutboxInboxTests(InfrastructureFixture infra)
     public async Task An_idle_dispatcher_checks_the_outbox_at_its_poll_interval_and_not_in_a_loop()
     {
         var db = await infra.CreateDatabaseAsync("idle");
-        using var host = await TestHost.StartAsync(infra.Messaging, db, dispatcher: true, x => x.AddConsumer<RecordFeedbackConsumer>());
+        using var host = await TestHost.StartAsync(infra.Messaging, db, dispatcher: true, x => x.AddConsumer<RecordFeedbackConsumer, RecordFeedbackConsumerDefinition>());
         var key = Key();
         await host.CommitFeedbackAsync(key);
         Assert.Equal(1, await host.SettledEffectsAsync(key, 1, TimeSpan.FromSeconds(0.5)));
@@ -107,7 +107,7 @@ public sealed class OutboxInboxTests(InfrastructureFixture infra)
     public async Task The_same_message_delivered_twice_has_one_effect()
     {
         var db = await infra.CreateDatabaseAsync("inbox");
-        using var host = await TestHost.StartAsync(infra.Messaging, db, dispatcher: true, x => x.AddConsumer<RecordFeedbackConsumer>());
+        using var host = await TestHost.StartAsync(infra.Messaging, db, dispatcher: true, x => x.AddConsumer<RecordFeedbackConsumer, RecordFeedbackConsumerDefinition>());
         var key = Key();
         var message = TestHost.Feedback(key);
         var messageId = Guid.NewGuid();
@@ -124,7 +124,7 @@ public sealed class OutboxInboxTests(InfrastructureFixture infra)
     public async Task A_redelivered_message_already_handled_is_acknowledged_and_counted_not_parked()
     {
         var db = await infra.CreateDatabaseAsync("inbox");
-        using var host = await TestHost.StartAsync(infra.Messaging, db, dispatcher: true, x => x.AddConsumer<RecordFeedbackConsumer>());
+        using var host = await TestHost.StartAsync(infra.Messaging, db, dispatcher: true, x => x.AddConsumer<RecordFeedbackConsumer, RecordFeedbackConsumerDefinition>());
         long duplicates = 0;
         using var listener = MetricsProbe.Listen("mlops.inbox.duplicates", v => Interlocked.Add(ref duplicates, v));
         var key = Key();
@@ -155,7 +155,7 @@ public sealed class OutboxInboxTests(InfrastructureFixture infra)
     public async Task A_message_that_keeps_failing_is_retried_then_moved_to_the_error_queue()
     {
         var db = await infra.CreateDatabaseAsync("poison");
-        using var host = await TestHost.StartAsync(infra.Messaging, db, dispatcher: true, x => x.AddConsumer<FailingFeedbackConsumer>());
+        using var host = await TestHost.StartAsync(infra.Messaging, db, dispatcher: true, x => x.AddConsumer<FailingFeedbackConsumer, FailingFeedbackConsumerDefinition>());
         var key = Key();
         await host.Services.GetRequiredService<IBus>().Publish(TestHost.Feedback(key));
 

@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using MlOps.Contracts;
 using MlOps.ServiceDefaults;
+using MlOps.ServiceDefaults.Messaging;
 using MlOps.ServiceDefaults.Outbox;
 
 namespace MlOps.Tests.Integration.Messaging;
@@ -37,6 +38,10 @@ public sealed class RecordFeedbackConsumer(TestDbContext db) : IConsumer<Feedbac
         return Task.CompletedTask;
     }
 }
+
+public sealed class RecordFeedbackConsumerDefinition() : ServiceConsumerDefinition<RecordFeedbackConsumer>(new Subscription("record-feedback", typeof(FeedbackReceived)), 4);
+
+public sealed class FailingFeedbackConsumerDefinition() : ServiceConsumerDefinition<FailingFeedbackConsumer>(new Subscription("failing-feedback", typeof(FeedbackReceived)), 4);
 
 /// <summary>Always fails, to show where poison messages end up.</summary>
 public sealed class FailingFeedbackConsumer : IConsumer<FeedbackReceived>
