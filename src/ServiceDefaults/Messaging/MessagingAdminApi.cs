@@ -83,7 +83,8 @@ public static class MessagingAdminApi
     {
         var http = context.HttpContext;
         var expected = http.RequestServices.GetService(typeof(IConfiguration)) is IConfiguration config ? config["Admin:ApiKey"] : null;
-        if (!string.IsNullOrEmpty(expected) && !string.Equals(http.Request.Headers[ApiKeyHeader], expected, StringComparison.Ordinal))
+        if (!string.IsNullOrEmpty(expected) && !System.Security.Cryptography.CryptographicOperations.FixedTimeEquals(
+                System.Text.Encoding.UTF8.GetBytes(http.Request.Headers[ApiKeyHeader].ToString()), System.Text.Encoding.UTF8.GetBytes(expected)))
             return TypedResults.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "API key required",
                 detail: $"This endpoint changes state: send the key configured as Admin:ApiKey in the {ApiKeyHeader} header.");
         return await next(context);

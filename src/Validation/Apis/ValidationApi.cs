@@ -48,7 +48,7 @@ public static class ValidationApi
 
         // Locked like a validation's commit, so an edit and an accepted batch never overwrite each other.
         await using var tx = await db.Database.BeginTransactionAsync(ct);
-        var state = await db.Datasets.FromSqlInterpolated($"SELECT * FROM datasets WHERE \"Dataset\" = {dataset} FOR UPDATE").SingleOrDefaultAsync(ct);
+        var state = await db.Datasets.FromSqlInterpolated($"SELECT *, xmin FROM datasets WHERE \"Dataset\" = {dataset} FOR UPDATE").SingleOrDefaultAsync(ct);
         if (state is null)
         {
             state = new DatasetState { Dataset = dataset, Schema = schema, SchemaSource = "edited" };

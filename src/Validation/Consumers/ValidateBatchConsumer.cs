@@ -44,7 +44,7 @@ public sealed class ValidateBatchConsumer(ValidationDbContext db, BatchValidator
 
         // The inbox filter saves and commits this transaction together with the inbox row.
         await db.Database.BeginTransactionAsync(ct);
-        var state = await db.Datasets.FromSqlInterpolated($"SELECT * FROM datasets WHERE \"Dataset\" = {arrived.Dataset} FOR UPDATE").SingleOrDefaultAsync(ct);
+        var state = await db.Datasets.FromSqlInterpolated($"SELECT *, xmin FROM datasets WHERE \"Dataset\" = {arrived.Dataset} FOR UPDATE").SingleOrDefaultAsync(ct);
         if (state?.SchemaVersion != seen?.SchemaVersion && (seen is not null || !verdict.Rejected))
             throw new ConflictException($"The schema of {arrived.Dataset} changed while batch {arrived.BatchId} was validated; validating it again");
 

@@ -40,6 +40,31 @@ public sealed class InfrastructureFixture(IMessageSink sink) : IAsyncLifetime
         return Postgres.ConnectionString(name);
     }
 
+    /// <summary>A virtual host of its own on the test broker (guest may use it): queues no running service shares.</summary>
+    public async Task<string> CreateVirtualHostAsync(string name)
+    {
+        await RabbitCtlAsync("add_vhost", name);
+        await RabbitCtlAsync("set_permissions", "-p", name, "guest", ".*", ".*", ".*");
+        return $"amqp://guest:guest@127.0.0.1:{Rabbit.Port}/{name}";
+    }
+
+    async Task RabbitCtlAsync(params string[] args)
+    {
+        var psi = new System.Diagnostics.ProcessStartInfo("/usr/lib/rabbitmq/bin/rabbitmqctl") { RedirectStandardOutput = true, RedirectStandardError = true };
+        psi.ArgumentList.Add("-n");
+        psi.ArgumentList.Add(Rabbit.NodeName);
+        foreach (var arg in args)
+            psi.ArgumentList.Add(arg);
+        // The node's Erlang cookie lives in its private HOME.
+        psi.Environment["HOME"] = Rabbit.StateDir;
+        using var process = System.Diagnostics.Process.Start(psi)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        if (process.ExitCode != 0)
+            throw new InvalidOperationException($"rabbitmqctl {string.Join(' ', args)} failed ({process.ExitCode}): {await output}{await error}");
+    }
+
     /// <summary>
     /// Stops PostgreSQL (every database of the run), runs <paramref name="whileDown"/>, then starts it again on the same
     /// data and port, as an outage and recovery would.

@@ -43,6 +43,20 @@ public sealed class RecordFeedbackConsumerDefinition() : ServiceConsumerDefiniti
 
 public sealed class FailingFeedbackConsumerDefinition() : ServiceConsumerDefinition<FailingFeedbackConsumer>(new Subscription("failing-feedback", typeof(FeedbackReceived)), 4);
 
+/// <summary>Refuses a message (permanently) until an effect "{model}-open" exists: a cause fixed later, then a replay.</summary>
+public sealed class GatedFeedbackConsumer(TestDbContext db) : IConsumer<FeedbackReceived>
+{
+    public async Task Consume(ConsumeContext<FeedbackReceived> context)
+    {
+        var key = context.Message.Model;
+        if (!await db.Effects.AnyAsync(e => e.Key == key + "-open"))
+            throw new PermanentException($"{key} is not open yet");
+        db.Effects.Add(new Effect { Key = key });
+    }
+}
+
+public sealed class GatedFeedbackConsumerDefinition() : ServiceConsumerDefinition<GatedFeedbackConsumer>(new Subscription("gated-feedback", typeof(FeedbackReceived)), 4);
+
 /// <summary>Always fails, to show where poison messages end up.</summary>
 public sealed class FailingFeedbackConsumer : IConsumer<FeedbackReceived>
 {
@@ -52,7 +66,8 @@ public sealed class FailingFeedbackConsumer : IConsumer<FeedbackReceived>
 
 static class TestHost
 {
-    public static async Task<IHost> StartAsync(string messaging, string database, bool dispatcher, Action<IBusRegistrationConfigurator>? consumers = null)
+    public static async Task<IHost> StartAsync(string messaging, string database, bool dispatcher, Action<IBusRegistrationConfigurator>? consumers = null,
+        Dictionary<string, string?>? settings = null, string? blobs = null)
     {
         var builder = Host.CreateApplicationBuilder();
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
@@ -62,8 +77,12 @@ static class TestHost
             ["Outbox:DispatcherEnabled"] = dispatcher.ToString(),
             ["Outbox:PollInterval"] = "00:00:00.200",
             ["Outbox:FirstRetryDelay"] = "00:00:00.100",
+            ["ConnectionStrings:blobs"] = blobs,
         });
+        if (settings is not null)
+            builder.Configuration.AddInMemoryCollection(settings);
         builder.Services.AddSingleton(TimeProvider.System);
+        MlOps.ServiceDefaults.Blobs.BlobStoreExtensions.AddBlobStore(builder);
         builder.AddServiceDatabase<TestDbContext>("testdb");
         builder.AddEventBus<TestDbContext>(consumers);
         var host = builder.Build();
