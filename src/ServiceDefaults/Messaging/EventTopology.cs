@@ -42,10 +42,16 @@ public static class EventTopology
     }
 
     static void Route<T>(IRabbitMqBusFactoryConfigurator cfg, string[] queues)
-        where T : class =>
+        where T : class
+    {
+        // The queue is bound to the event's own exchange. (BindQueue(queue, queue) would only bind it to an exchange of
+        // its own name, which nothing publishes to until the consumer first starts and links the two.) A consumer adds
+        // its usual path later; RabbitMQ still delivers each event to the queue once.
+        var eventExchange = cfg.MessageTopology.GetMessageTopology<T>().EntityName;
         cfg.Publish<T>(p =>
         {
             foreach (var queue in queues)
-                p.BindQueue(queue, queue);
+                p.BindQueue(eventExchange, queue);
         });
+    }
 }

@@ -141,7 +141,7 @@ public sealed class IngestionConsumerTests(InfrastructureFixture infra)
         var fault = await h.Harness.Published.SelectAsync<Fault<DataValidated>>().First();
         Assert.Contains("unknown batch", fault.Context.Message.Exceptions[0].Message);
         // Not retried: the consumer saw the message once.
-        Assert.Equal(1, h.Harness.GetConsumerHarness<RecordValidationResultConsumer>().Consumed.Select<DataValidated>().Count());
+        Assert.Single(h.Harness.GetConsumerHarness<RecordValidationResultConsumer>().Consumed.Select<DataValidated>());
     }
 
     [Fact]

@@ -48,7 +48,8 @@ public sealed class InfrastructureFixture(IMessageSink sink) : IAsyncLifetime
         return $"amqp://guest:guest@127.0.0.1:{Rabbit.Port}/{name}";
     }
 
-    async Task RabbitCtlAsync(params string[] args)
+    /// <summary>Runs rabbitmqctl against the test node and returns its output.</summary>
+    public async Task<string> RabbitCtlAsync(params string[] args)
     {
         var psi = new System.Diagnostics.ProcessStartInfo("/usr/lib/rabbitmq/bin/rabbitmqctl") { RedirectStandardOutput = true, RedirectStandardError = true };
         psi.ArgumentList.Add("-n");
@@ -63,6 +64,7 @@ public sealed class InfrastructureFixture(IMessageSink sink) : IAsyncLifetime
         await process.WaitForExitAsync();
         if (process.ExitCode != 0)
             throw new InvalidOperationException($"rabbitmqctl {string.Join(' ', args)} failed ({process.ExitCode}): {await output}{await error}");
+        return await output;
     }
 
     /// <summary>

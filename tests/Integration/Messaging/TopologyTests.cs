@@ -29,8 +29,9 @@ public sealed class TopologyTests(InfrastructureFixture infra)
         {
             await using var channel = await connection.CreateChannelAsync();
             var queue = await channel.QueueDeclarePassiveAsync(subscription.Endpoint);
-            Assert.True(queue.MessageCount == (uint)subscription.Events.Length,
-                $"{subscription.Endpoint} holds {queue.MessageCount} messages; expected one of each of {string.Join(", ", subscription.Events.Select(e => e.Name))}");
+            if (queue.MessageCount != (uint)subscription.Events.Length)
+                Assert.Fail($"{subscription.Endpoint} holds {queue.MessageCount} messages; expected one of each of {string.Join(", ", subscription.Events.Select(e => e.Name))}. "
+                    + $"Bindings:\n{await infra.RabbitCtlAsync("list_bindings", "-p", vhost)}\nQueues:\n{await infra.RabbitCtlAsync("list_queues", "-p", vhost, "name", "messages")}");
         }
     }
 }

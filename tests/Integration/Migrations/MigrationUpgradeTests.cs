@@ -32,16 +32,20 @@ public sealed class MigrationUpgradeTests(InfrastructureFixture infra)
         await using (var conn = new NpgsqlConnection(database))
         {
             await conn.OpenAsync();
-            await using var cmd = new NpgsqlCommand("""
+            await using var batchRow = new NpgsqlCommand("""
                 INSERT INTO batches ("Id", "Dataset", "ContentHash", "Format", "Bytes", "Rows", "Columns", "Status", "Anomalies", "Source", "CorrelationId", "ReceivedAt")
-                VALUES (gen_random_uuid(), $1, $2, 'csv', 10, 7, '[]', 'validated', '[]', 'http', gen_random_uuid(), now());
-                INSERT INTO dataset_versions ("Dataset", "Number", "Hash", "BatchHashes", "Rows", "CreatedAt")
-                VALUES ($1, 1, 'sha256:old', $3::jsonb, 7, now());
+                VALUES (gen_random_uuid(), $1, $2, 'csv', 10, 7, '[]', 'validated', '[]', 'http', gen_random_uuid(), now())
                 """, conn);
-            cmd.Parameters.AddWithValue(dataset);
-            cmd.Parameters.AddWithValue(oldHash);
-            cmd.Parameters.AddWithValue(JsonSerializer.Serialize(new[] { oldHash }));
-            await cmd.ExecuteNonQueryAsync();
+            batchRow.Parameters.AddWithValue(dataset);
+            batchRow.Parameters.AddWithValue(oldHash);
+            await batchRow.ExecuteNonQueryAsync();
+            await using var version = new NpgsqlCommand("""
+                INSERT INTO dataset_versions ("Dataset", "Number", "Hash", "BatchHashes", "Rows", "CreatedAt")
+                VALUES ($1, 1, 'sha256:old', $2::jsonb, 7, now())
+                """, conn);
+            version.Parameters.AddWithValue(dataset);
+            version.Parameters.AddWithValue(JsonSerializer.Serialize(new[] { oldHash }));
+            await version.ExecuteNonQueryAsync();
         }
 
         // A broker of its own, so no other Ingestion competes for this one's validation results.
