@@ -23,11 +23,21 @@ public sealed record Subscription(string Endpoint, params Type[] Events)
 /// </remarks>
 public static class EventTopology
 {
-    public static readonly Subscription SubmitBatch = new("submit-batch", typeof(BatchSubmitted));
-    public static readonly Subscription ValidateBatch = new("validate-batch", typeof(DataArrived));
-    public static readonly Subscription RecordValidationResult = new("record-validation-result", typeof(DataValidated), typeof(DataRejected));
+    public const string SubmitBatch = "submit-batch";
+    public const string ValidateBatch = "validate-batch";
+    public const string RecordValidationResult = "record-validation-result";
 
-    public static IReadOnlyList<Subscription> Subscriptions { get; } = [SubmitBatch, ValidateBatch, RecordValidationResult];
+    /// <summary>Every consumer endpoint of the platform and the events it takes. A new consumer adds its line here.</summary>
+    public static IReadOnlyList<Subscription> Subscriptions { get; } =
+    [
+        new(SubmitBatch, typeof(BatchSubmitted)),
+        new(ValidateBatch, typeof(DataArrived)),
+        new(RecordValidationResult, typeof(DataValidated), typeof(DataRejected)),
+    ];
+
+    public static Subscription For(string endpoint) =>
+        Subscriptions.SingleOrDefault(s => s.Endpoint == endpoint)
+        ?? throw new InvalidOperationException($"No endpoint '{endpoint}' in EventTopology.Subscriptions: add it with the events it consumes.");
 
     /// <summary>The endpoints each event is delivered to.</summary>
     public static ILookup<Type, string> Routes { get; } = Subscriptions

@@ -13,6 +13,13 @@ namespace MlOps.ServiceDefaults.Messaging;
 public abstract class ServiceConsumerDefinition<TConsumer> : ConsumerDefinition<TConsumer>
     where TConsumer : class, IConsumer
 {
+    /// <param name="endpoint">An endpoint of <see cref="EventTopology.Subscriptions"/>, e.g. <see cref="EventTopology.ValidateBatch"/>.</param>
+    protected ServiceConsumerDefinition(string endpoint, int concurrentMessageLimit)
+        : this(EventTopology.For(endpoint), concurrentMessageLimit)
+    {
+    }
+
+    /// <summary>For an endpoint outside the platform's table (tests).</summary>
     protected ServiceConsumerDefinition(Subscription subscription, int concurrentMessageLimit)
     {
         var consumed = ConsumedEvents(typeof(TConsumer));

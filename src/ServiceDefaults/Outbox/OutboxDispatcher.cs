@@ -14,9 +14,9 @@ namespace MlOps.ServiceDefaults.Outbox;
 /// with the same message id; consumers' inboxes make that second delivery a no-op.
 /// </summary>
 /// <remarks>
-/// Order is best effort: one dispatcher publishes rows in insert order and stops its batch at the first failure, but
-/// a row that exhausts <see cref="OutboxOptions.MaxAttempts"/> is set aside (later rows go on without it), and replicas
-/// of a service publish their shares in parallel. Consumers therefore tolerate reordering (version guards).
+/// Order is best effort: one dispatcher publishes rows in insert order while none fails, but a row waiting out its
+/// backoff or set aside after <see cref="OutboxOptions.MaxAttempts"/> lets later rows pass it, and replicas of a service
+/// publish their shares in parallel. Consumers therefore tolerate reordering (version guards).
 /// </remarks>
 public sealed class OutboxDispatcher<TDbContext>(
     IServiceScopeFactory scopes,

@@ -20,16 +20,16 @@ public sealed class RetentionService<TDbContext>(IServiceScopeFactory scopes, IO
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        await Task.Yield();
+        // The first clean-up waits one interval too: start-up is busy enough, and nothing is urgent here.
         while (!stoppingToken.IsCancellationRequested)
         {
+            try { await Task.Delay(options.Value.Interval, time, stoppingToken); }
+            catch (OperationCanceledException) { break; }
             try { await RunOnceAsync(stoppingToken); }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
                 logger.LogWarning("Retention clean-up failed; trying again at the next interval: {Error}", ex.Message);
             }
-            try { await Task.Delay(options.Value.Interval, time, stoppingToken); }
-            catch (OperationCanceledException) { break; }
         }
     }
 

@@ -47,7 +47,7 @@ public sealed class ConsumerHarness<TDbContext> : IAsyncDisposable
         builder.Services.AddMassTransitTestHarness(x =>
         {
             // The machine may be busy: wait longer than the default second of inactivity before deciding nothing came.
-            x.SetTestTimeouts(testTimeout: TimeSpan.FromSeconds(60), testInactivityTimeout: TimeSpan.FromSeconds(3));
+            x.SetTestTimeouts(testTimeout: TimeSpan.FromSeconds(60), testInactivityTimeout: TimeSpan.FromSeconds(5));
             consumers(x);
         });
         var host = builder.Build();
@@ -71,14 +71,20 @@ public sealed class ConsumerHarness<TDbContext> : IAsyncDisposable
     public Task<BlobInfo> PutBlobAsync(string content) =>
         Services.GetRequiredService<IBlobStore>().PutAsync(new MemoryStream(System.Text.Encoding.UTF8.GetBytes(content)));
 
-    /// <summary>Publishes on the in-memory bus and waits until the consumer has finished with that exact message (or faulted).</summary>
-    public async Task PublishAndWaitAsync<T>(T message, Guid? messageId = null)
+    /// <summary>
+    /// Publishes on the in-memory bus and waits until a consumer has committed it (its inbox row exists) or, with
+    /// <paramref name="expectFault"/>, until its fault is published.
+    /// </summary>
+    public async Task PublishAndWaitAsync<T>(T message, Guid? messageId = null, bool expectFault = false)
         where T : class
     {
         var id = messageId ?? Guid.NewGuid();
         await Harness.Bus.Publish(message, ctx => ctx.MessageId = id);
-        // Recorded once the consume pipe has returned, the inbox's save included.
-        Assert.True(await Harness.Consumed.Any<T>(x => x.Context.MessageId == id), $"{typeof(T).Name} {id} was not consumed");
+        if (expectFault)
+            Assert.True(await Harness.Published.Any<Fault<T>>(f => f.Context.Message.FaultedMessageId == id), $"{typeof(T).Name} {id} did not fault");
+        else
+            await Infrastructure.Eventually.UntilAsync(() => InScopeAsync(db => db.Set<InboxMessage>().AnyAsync(m => m.MessageId == id)),
+                TimeSpan.FromSeconds(60), $"{typeof(T).Name} {id} being handled");
     }
 
     public async ValueTask DisposeAsync()

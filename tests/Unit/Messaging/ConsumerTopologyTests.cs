@@ -7,7 +7,9 @@ namespace MlOps.Tests.Unit.Messaging;
 /// <summary>Every consumer of every service takes its endpoint from <see cref="EventTopology"/>, which binds it to each event it consumes.</summary>
 public sealed class ConsumerTopologyTests
 {
-    public static TheoryData<string> Services => ["Ingestion", "Validation", "Training", "Registry", "Serving", "Monitoring"];
+    static readonly string[] ServiceNames = ["Ingestion", "Validation", "Training", "Registry", "Serving", "Monitoring"];
+
+    public static TheoryData<string> Services => new(ServiceNames);
 
     static Assembly Service(string name) => Assembly.Load(name);
 
@@ -46,7 +48,7 @@ public sealed class ConsumerTopologyTests
     public void Endpoint_names_are_unique_and_every_subscription_has_a_consumer_somewhere()
     {
         Assert.Equal(EventTopology.Subscriptions.Count, EventTopology.Subscriptions.Select(s => s.Endpoint).Distinct().Count());
-        var endpoints = Services.SelectMany(s => Definitions(Service((string)s[0])))
+        var endpoints = ServiceNames.SelectMany(s => Definitions(Service(s)))
             .Select(d => (((dynamic)Activator.CreateInstance(d)!).Subscription as Subscription)!.Endpoint).ToHashSet();
         foreach (var subscription in EventTopology.Subscriptions)
             Assert.True(endpoints.Contains(subscription.Endpoint), $"no consumer definition uses {subscription}: its queue would fill up unread");
