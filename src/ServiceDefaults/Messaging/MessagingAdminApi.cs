@@ -39,16 +39,17 @@ public static class MessagingAdminApi
 
     static async Task<Results<Ok<List<OutboxRowDto>>, ProblemHttpResult>> ListOutbox(InboxDbContextAccessor db, string? state, CancellationToken ct)
     {
-        var rows = db.DbContext.Set<OutboxMessage>().AsNoTracking().Where(m => m.SentAt == null);
-        rows = (state ?? "failed") switch
+        var failed = (state ?? "failed") switch
         {
-            "failed" => rows.Where(m => m.FailedAt != null),
-            "pending" => rows.Where(m => m.FailedAt == null),
-            _ => rows.Where(_ => false),
+            "failed" => true,
+            "pending" => false,
+            _ => (bool?)null,
         };
-        if (state is not (null or "failed" or "pending"))
+        if (failed is null)
             return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Invalid state", detail: $"state '{state}' is not 'failed' or 'pending'.");
-        var list = await rows.OrderBy(m => m.Id).Take(1000)
+        var list = await db.DbContext.Set<OutboxMessage>().AsNoTracking()
+            .Where(m => m.SentAt == null && (m.FailedAt != null) == failed)
+            .OrderBy(m => m.Id).Take(1000)
             .Select(m => new OutboxRowDto(m.Id, m.MessageId, m.MessageType, m.Attempts, m.LastError, m.CreatedAt, m.NextAttemptAt, m.FailedAt))
             .ToListAsync(ct);
         return TypedResults.Ok(list);
