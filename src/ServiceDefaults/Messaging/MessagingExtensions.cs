@@ -1,12 +1,12 @@
 using MassTransit;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
-using Microsoft.Extensions.Logging;
-using MlOps.ServiceDefaults.Data;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using MlOps.ServiceDefaults.Data;
 using MlOps.ServiceDefaults.Messaging;
 using MlOps.ServiceDefaults.Outbox;
 
