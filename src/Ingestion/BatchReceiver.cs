@@ -24,8 +24,9 @@ public sealed class BatchReceiver(IngestionDbContext db, IBlobStore blobs, IOpti
     /// For senders that cannot be answered (the bus): an empty or unreadable batch is recorded as rejected and
     /// <see cref="DataRejected"/> is published with the reason. Otherwise (HTTP) it is answered with a 400 problem.
     /// </param>
+    /// <param name="correlationId">The sender's correlation id (a bus submission's), kept by the batch and every event after it; new when none.</param>
     public async Task<ReceivedBatch> ReceiveAsync(string dataset, string format, Stream body, string source, string? idempotencyKey, CancellationToken ct,
-        bool storeUnreadable = false)
+        bool storeUnreadable = false, Guid? correlationId = null)
     {
         if (idempotencyKey is not null && await FindAsync(b => b.Dataset == dataset && b.IdempotencyKey == idempotencyKey, ct) is { } replay)
             return new ReceivedBatch(replay, Duplicate: true);
@@ -42,7 +43,7 @@ public sealed class BatchReceiver(IngestionDbContext db, IBlobStore blobs, IOpti
             if (storeUnreadable)
             {
                 var anomaly = new Anomaly(Severities.Error, "unparseable", null, unreadable.Message, unreadable.Line);
-                var rejected = NewBatch(dataset, format, blob, source, idempotencyKey, BatchStatus.Rejected);
+                var rejected = NewBatch(dataset, format, blob, source, idempotencyKey, BatchStatus.Rejected, correlationId);
                 rejected.Anomalies = [anomaly];
                 rejected.DecidedAt = rejected.ReceivedAt;
                 return await SaveAsync(rejected, new DataRejected(rejected.Id, dataset, blob.Key, Guid.Empty, [anomaly], rejected.CorrelationId, rejected.ReceivedAt), ct);
@@ -53,13 +54,13 @@ public sealed class BatchReceiver(IngestionDbContext db, IBlobStore blobs, IOpti
                     $"{unreadable.Message}. The bytes are kept in the blob store as {blob.Key}.");
         }
 
-        var batch = NewBatch(dataset, format, blob, source, idempotencyKey, BatchStatus.Arrived);
+        var batch = NewBatch(dataset, format, blob, source, idempotencyKey, BatchStatus.Arrived, correlationId);
         batch.Rows = scan!.Rows;
         batch.Columns = [.. scan.Columns];
         return await SaveAsync(batch, new DataArrived(batch.Id, dataset, blob.Key, format, scan.Rows, scan.Columns, source, blob.Key, batch.CorrelationId, batch.ReceivedAt), ct);
     }
 
-    Batch NewBatch(string dataset, string format, BlobInfo blob, string source, string? idempotencyKey, string status) => new()
+    Batch NewBatch(string dataset, string format, BlobInfo blob, string source, string? idempotencyKey, string status, Guid? correlationId) => new()
     {
         Id = Guid.CreateVersion7(),
         Dataset = dataset,
@@ -69,7 +70,7 @@ public sealed class BatchReceiver(IngestionDbContext db, IBlobStore blobs, IOpti
         Status = status,
         Source = source,
         IdempotencyKey = idempotencyKey,
-        CorrelationId = Guid.NewGuid(),
+        CorrelationId = correlationId is { } id && id != Guid.Empty ? id : Guid.NewGuid(),
         ReceivedAt = time.GetUtcNow(),
     };
 
@@ -113,10 +114,13 @@ public sealed class BatchReceiver(IngestionDbContext db, IBlobStore blobs, IOpti
         }
         catch (DbUpdateException ex) when (ex.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
         {
-            // The same bytes (or idempotency key) arrived concurrently and the other request won: answer with its batch.
+            // The same bytes (or idempotency key) arrived concurrently and the other request won: an expected race, not an
+            // error. Answer with the winner's batch.
             db.ChangeTracker.Clear();
-            var winner = await FindAsync(b => b.Dataset == dataset && (b.ContentHash == blobKey || (idempotencyKey != null && b.IdempotencyKey == idempotencyKey)), ct);
-            return new ReceivedBatch(winner ?? throw new InvalidOperationException("unique violation without a matching batch", ex), Duplicate: true);
+            var winner = await FindAsync(b => b.Dataset == dataset && (b.ContentHash == blobKey || (idempotencyKey != null && b.IdempotencyKey == idempotencyKey)), ct)
+                ?? throw new InvalidOperationException("unique violation without a matching batch", ex);
+            logger.LogInformation("Batch of {Dataset} with {ContentHash} was received concurrently; answering with batch {BatchId}", dataset, blobKey, winner.Id);
+            return new ReceivedBatch(winner, Duplicate: true);
         }
         logger.LogInformation("Batch {BatchId} of {Dataset} {Status}: {Rows} rows, {Columns} columns, {ContentHash}", batch.Id, dataset, batch.Status, batch.Rows, batch.Columns.Count, blobKey);
         return new ReceivedBatch(batch, Duplicate: false);

@@ -1,3 +1,4 @@
+using MassTransit;
 using MlOps.Ingestion.Consumers;
 using MlOps.Ingestion.Data;
 using MlOps.ServiceDefaults;
@@ -14,8 +15,8 @@ public static class Extensions
         builder.AddServiceDatabase<IngestionDbContext>("ingestiondb");
         builder.AddEventBus<IngestionDbContext>(x =>
         {
-            x.AddConsumer<RecordValidationResultConsumer>();
-            x.AddConsumer<SubmitBatchConsumer>();
+            x.AddConsumer<RecordValidationResultConsumer, RecordValidationResultConsumerDefinition>();
+            x.AddConsumer<SubmitBatchConsumer, SubmitBatchConsumerDefinition>();
         });
         builder.Services.AddScoped<BatchReceiver>();
         return builder;

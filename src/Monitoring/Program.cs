@@ -1,5 +1,6 @@
 using MlOps.Monitoring;
 using MlOps.ServiceDefaults;
+using MlOps.ServiceDefaults.Messaging;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
@@ -7,4 +8,5 @@ builder.AddMonitoring();
 
 var app = builder.Build();
 app.MapDefaultEndpoints();
+app.MapMessagingAdmin();
 app.Run();

@@ -1,3 +1,4 @@
+using MlOps.ServiceDefaults.Messaging;
 using MlOps.Registry;
 using MlOps.Registry.Apis;
 using MlOps.ServiceDefaults;
@@ -8,5 +9,6 @@ builder.AddRegistry();
 
 var app = builder.Build();
 app.MapDefaultEndpoints();
+app.MapMessagingAdmin();
 app.MapRegistryApi();
 app.Run();

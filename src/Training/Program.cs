@@ -1,3 +1,4 @@
+using MlOps.ServiceDefaults.Messaging;
 using MlOps.ServiceDefaults;
 using MlOps.Training;
 using MlOps.Training.Apis;
@@ -8,6 +9,7 @@ builder.AddTraining();
 
 var app = builder.Build();
 app.MapDefaultEndpoints();
+app.MapMessagingAdmin();
 app.MapPipelinesApi();
 app.MapRunsApi();
 app.Run();

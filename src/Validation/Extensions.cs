@@ -1,3 +1,4 @@
+using MassTransit;
 using MlOps.ServiceDefaults;
 using MlOps.ServiceDefaults.Tabular;
 using MlOps.Validation.Consumers;
@@ -10,7 +11,7 @@ public static class Extensions
     public static IHostApplicationBuilder AddValidation(this IHostApplicationBuilder builder)
     {
         builder.AddServiceDatabase<ValidationDbContext>("validationdb");
-        builder.AddEventBus<ValidationDbContext>(x => x.AddConsumer<ValidateBatchConsumer>());
+        builder.AddEventBus<ValidationDbContext>(x => x.AddConsumer<ValidateBatchConsumer, ValidateBatchConsumerDefinition>());
         builder.Services.AddSingleton(new TabularLimits());
         builder.Services.AddScoped<BatchValidator>();
         return builder;

@@ -1,4 +1,5 @@
 using MlOps.ServiceDefaults;
+using MlOps.ServiceDefaults.Messaging;
 using MlOps.Validation;
 using MlOps.Validation.Apis;
 
@@ -9,4 +10,5 @@ builder.AddValidation();
 var app = builder.Build();
 app.MapDefaultEndpoints();
 app.MapValidationApi();
+app.MapMessagingAdmin();
 app.Run();

@@ -16,9 +16,9 @@ public sealed record BatchDto(Guid BatchId, string Dataset, string ContentHash, 
     public static BatchDto From(Batch b) => new(b.Id, b.Dataset, b.ContentHash, b.Format, b.Bytes, b.Rows, b.Columns, b.Status, b.Anomalies, b.ReportId, b.Source, b.ReceivedAt, b.DecidedAt);
 }
 
-public sealed record DatasetVersionDto(string Dataset, int Number, string Hash, IReadOnlyList<string> BatchHashes, long Rows, DateTimeOffset CreatedAt)
+public sealed record DatasetVersionDto(string Dataset, int Number, string Hash, IReadOnlyList<string> BatchHashes, IReadOnlyList<long> BatchRows, long Rows, DateTimeOffset CreatedAt)
 {
-    public static DatasetVersionDto From(DatasetVersion v) => new(v.Dataset, v.Number, v.Hash, v.BatchHashes, v.Rows, v.CreatedAt);
+    public static DatasetVersionDto From(DatasetVersion v) => new(v.Dataset, v.Number, v.Hash, v.BatchHashes, v.BatchRows, v.Rows, v.CreatedAt);
 }
 
 public sealed record DatasetDto(string Dataset, int Batches, long Rows, DateTimeOffset LastReceivedAt);
@@ -57,12 +57,16 @@ public static class IngestionApi
             new BatchAccepted(b.Id, b.ContentHash, b.Rows, b.Columns, b.Status, received.Duplicate));
     }
 
-    static async Task<Ok<List<DatasetDto>>> ListDatasets(IngestionDbContext db, CancellationToken ct) =>
-        TypedResults.Ok(await db.Batches
+    static async Task<Ok<List<DatasetDto>>> ListDatasets(IngestionDbContext db, CancellationToken ct)
+    {
+        // Aggregate into an anonymous shape SQL can express; the DTO is built afterwards.
+        var rows = await db.Batches
             .GroupBy(b => b.Dataset)
-            .Select(g => new DatasetDto(g.Key, g.Count(), g.Sum(b => b.Rows), g.Max(b => b.ReceivedAt)))
-            .OrderBy(d => d.Dataset)
-            .ToListAsync(ct));
+            .OrderBy(g => g.Key)
+            .Select(g => new { Dataset = g.Key, Batches = g.Count(), Rows = g.Sum(b => b.Rows), LastReceivedAt = g.Max(b => b.ReceivedAt) })
+            .ToListAsync(ct);
+        return TypedResults.Ok(rows.Select(r => new DatasetDto(r.Dataset, r.Batches, r.Rows, r.LastReceivedAt)).ToList());
+    }
 
     static async Task<Ok<List<BatchDto>>> ListBatches(string dataset, IngestionDbContext db, CancellationToken ct)
     {

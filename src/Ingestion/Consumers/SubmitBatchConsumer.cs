@@ -35,7 +35,8 @@ public sealed class SubmitBatchConsumer(BatchReceiver receiver, IngestionDbConte
             Reject(submitted, submitted.BlobRef!, new Anomaly("ERROR", "blob_not_found", null, $"blob {submitted.BlobRef} is not in the blob store"));
             return;
         }
-        var received = await receiver.ReceiveAsync(submitted.Dataset, submitted.Format, content, submitted.Source, submitted.IdempotencyKey, ct, storeUnreadable: true);
+        var received = await receiver.ReceiveAsync(submitted.Dataset, submitted.Format, content, submitted.Source, submitted.IdempotencyKey, ct,
+            storeUnreadable: true, correlationId: submitted.CorrelationId);
         logger.LogInformation("BatchSubmitted for {Dataset} from {Source}: batch {BatchId} ({Status}{Duplicate})",
             submitted.Dataset, submitted.Source, received.Batch.Id, received.Batch.Status, received.Duplicate ? ", duplicate" : "");
     }

@@ -13,6 +13,8 @@ public sealed class DatasetVersion
     public int Number { get; set; }
     public required string Hash { get; set; }
     public List<string> BatchHashes { get; set; } = [];
+    /// <summary>Each batch's row count, in the order of <see cref="BatchHashes"/>.</summary>
+    public List<long> BatchRows { get; set; } = [];
     public long Rows { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
 

@@ -24,10 +24,11 @@ public sealed class IngestionDbContext(DbContextOptions<IngestionDbContext> opti
         modelBuilder.Entity<DatasetVersion>(e =>
         {
             e.ToTable("dataset_versions");
-            // Two batches accepted at once both claim the next number; one loses, retries, and follows the other.
+            // Appends of one dataset take a lock first (RecordValidationResultConsumer); the key is the last guard.
             e.HasKey(x => new { x.Dataset, x.Number });
             e.HasIndex(x => x.Hash);
             e.Property(x => x.BatchHashes).HasJsonConversion();
+            e.Property(x => x.BatchRows).HasJsonConversion().HasDefaultValueSql("'[]'::jsonb");
         });
         modelBuilder.AddOutboxAndInbox();
     }

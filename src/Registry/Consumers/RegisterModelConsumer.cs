@@ -1,5 +1,6 @@
 using MassTransit;
 using Microsoft.EntityFrameworkCore;
+using MlOps.ServiceDefaults.Messaging;
 using MlOps.Contracts;
 using MlOps.Registry.Data;
 using MlOps.Registry.Gate;
@@ -55,6 +56,11 @@ public sealed class RegisterModelConsumer(RegistryDbContext db, PromotionGate ga
     {
         await db.Database.ExecuteSqlInterpolatedAsync(
             $"""INSERT INTO models ("Name", "LatestVersion", "CreatedAt", "UpdatedAt") VALUES ({name}, 0, {now}, {now}) ON CONFLICT ("Name") DO NOTHING""", ct);
+        // The inbox commits this transaction with the version and the inbox row, so the row lock holds until then.
+        if (db.Database.CurrentTransaction is null)
+        {
+            await db.Database.BeginTransactionAsync(ct);
+        }
         var locked = await db.Models.FromSqlInterpolated($"""SELECT * FROM models WHERE "Name" = {name} FOR UPDATE""").ToListAsync(ct);
         return locked.Single();
     }
@@ -92,24 +98,5 @@ public sealed class RegisterModelConsumer(RegistryDbContext db, PromotionGate ga
     };
 }
 
-public sealed class RegisterModelConsumerDefinition : ConsumerDefinition<RegisterModelConsumer>
-{
-    public RegisterModelConsumerDefinition()
-    {
-        EndpointName = MlOps.ServiceDefaults.Messaging.EventTopology.RegisterModel;
-        // Registrations of one model serialise on its row lock; a few at once keep other models moving meanwhile.
-        ConcurrentMessageLimit = 8;
-    }
-
-    protected override void ConfigureConsumer(IReceiveEndpointConfigurator endpointConfigurator, IConsumerConfigurator<RegisterModelConsumer> consumerConfigurator,
-        IRegistrationContext context) =>
-        endpointConfigurator.UseMessageRetry(r =>
-        {
-            // Database errors are left to the bus-wide retry around the inbox, which runs the whole transaction again.
-            r.Ignore<PermanentException>();
-            r.Ignore<DbUpdateException>();
-            r.Ignore<Npgsql.NpgsqlException>();
-            r.Ignore<InvalidOperationException>();
-            r.Intervals(TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(3));
-        });
-}
+/// <summary>Registrations of one model serialise on its row lock; a few at once keep other models moving meanwhile.</summary>
+public sealed class RegisterModelConsumerDefinition() : ServiceConsumerDefinition<RegisterModelConsumer>(EventTopology.RegisterModel, concurrentMessageLimit: 8);

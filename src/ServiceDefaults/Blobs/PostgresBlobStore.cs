@@ -110,6 +110,17 @@ public sealed class PostgresBlobStore(NpgsqlDataSource dataSource) : IBlobStore
         return filled;
     }
 
+    /// <summary>
+    /// Deletes chunks of uploads that never completed (their writer died before renaming them to a content address)
+    /// written before <paramref name="before"/>. Uploads in progress are younger and stay.
+    /// </summary>
+    internal static async Task<int> DeleteOrphanedUploadsAsync(NpgsqlDataSource dataSource, DateTimeOffset before, CancellationToken ct)
+    {
+        await using var cmd = dataSource.CreateCommand("DELETE FROM blob_chunks WHERE key LIKE 'upload:%' AND created_at < $1");
+        cmd.Parameters.AddWithValue(before);
+        return await cmd.ExecuteNonQueryAsync(ct);
+    }
+
     internal static async Task EnsureSchemaAsync(NpgsqlDataSource dataSource, CancellationToken ct)
     {
         // Services start together and share this database: the advisory lock serialises their schema creation.
@@ -119,6 +130,7 @@ public sealed class PostgresBlobStore(NpgsqlDataSource dataSource) : IBlobStore
             SELECT pg_advisory_xact_lock(7341298);
             CREATE TABLE IF NOT EXISTS blob_objects (key text PRIMARY KEY, length bigint NOT NULL, chunks int NOT NULL, created_at timestamptz NOT NULL);
             CREATE TABLE IF NOT EXISTS blob_chunks (key text NOT NULL, seq int NOT NULL, data bytea NOT NULL, PRIMARY KEY (key, seq));
+            ALTER TABLE blob_chunks ADD COLUMN IF NOT EXISTS created_at timestamptz NOT NULL DEFAULT now();
             """, conn, tx);
         await cmd.ExecuteNonQueryAsync(ct);
         await tx.CommitAsync(ct);

@@ -1,9 +1,12 @@
 using MassTransit;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using MlOps.ServiceDefaults.Data;
 using MlOps.ServiceDefaults.Messaging;
 using MlOps.ServiceDefaults.Outbox;
 
@@ -14,8 +17,9 @@ public static class MessagingExtensions
     public const string MessagingConnectionName = "messaging";
 
     /// <summary>
-    /// Registers the service's own PostgreSQL database from <c>ConnectionStrings__{connectionName}</c>, creates its schema
-    /// at start-up, and wires the outbox signal. Call before <see cref="AddEventBus{TDbContext}"/>.
+    /// Registers the service's own PostgreSQL database from <c>ConnectionStrings__{connectionName}</c>, applies its
+    /// migrations at start-up (or creates the schema of a context that has none yet), wires the outbox signal, and answers
+    /// requests that fail because PostgreSQL is unreachable with 503. Call before <see cref="AddEventBus{TDbContext}"/>.
     /// </summary>
     public static IHostApplicationBuilder AddServiceDatabase<TDbContext>(this IHostApplicationBuilder builder, string connectionName)
         where TDbContext : DbContext
@@ -25,7 +29,12 @@ public static class MessagingExtensions
         builder.Services.AddSingleton<OutboxNotifyInterceptor>();
         builder.Services.AddDbContext<TDbContext>((sp, o) => o
             .UseNpgsql(cs)
-            .AddInterceptors(sp.GetRequiredService<OutboxNotifyInterceptor>()));
+            .AddInterceptors(sp.GetRequiredService<OutboxNotifyInterceptor>())
+            // A failed command or save is thrown to its caller, which decides whether it is an error: an expected race
+            // (the same batch posted twice at once) is not, and an outage is answered with 503 or retried.
+            .ConfigureWarnings(w => w.Log((RelationalEventId.CommandError, LogLevel.Debug), (CoreEventId.SaveChangesFailed, LogLevel.Debug))));
+        builder.Services.AddSingleton(new ServiceDatabase(connectionName));
+        builder.Services.AddExceptionHandler<DatabaseUnavailableExceptionHandler>();
         builder.Services.AddScoped(sp => new InboxDbContextAccessor(sp.GetRequiredService<TDbContext>()));
         // Hosted services start in registration order: the schema exists before the bus delivers the first message.
         builder.Services.AddHostedService<DatabaseInitializer<TDbContext>>();
@@ -34,15 +43,21 @@ public static class MessagingExtensions
     }
 
     /// <summary>
-    /// MassTransit on RabbitMQ from <c>ConnectionStrings__messaging</c>: kebab-case endpoints, durable queues declared at
-    /// start-up, the subscriber queues of every event this service publishes bound before the first publish, retry with
-    /// exponential backoff then the <c>_error</c> queue, the inbox on every consumer, and the outbox dispatcher.
+    /// MassTransit on RabbitMQ from <c>ConnectionStrings__messaging</c>: durable queues declared at start-up, the
+    /// subscriber queues of every event bound before the first publish (<see cref="EventTopology"/>), the outbox
+    /// dispatcher and retention. Each consumer's endpoint, concurrency, retry and inbox come from its
+    /// <see cref="ServiceConsumerDefinition{TConsumer}"/>: register consumers with <c>x.AddConsumer&lt;TConsumer, TDefinition&gt;()</c>.
     /// </summary>
     public static IHostApplicationBuilder AddEventBus<TDbContext>(this IHostApplicationBuilder builder, Action<IBusRegistrationConfigurator>? consumers = null)
         where TDbContext : DbContext
     {
         var endpoint = RabbitMqEndpoint.Parse(RequiredConnectionString(builder.Configuration, MessagingConnectionName));
         builder.Services.AddOptions<OutboxOptions>().BindConfiguration("Outbox");
+        builder.Services.AddOptions<MessagingOptions>().BindConfiguration(MessagingOptions.Section);
+        builder.Services.AddOptions<RetentionOptions>().BindConfiguration(RetentionOptions.Section);
+        builder.Services.AddSingleton(endpoint);
+        builder.Services.AddSingleton<ServiceEndpoints>();
+        builder.Services.AddSingleton<ErrorQueues>();
         builder.Services.AddMassTransit(x =>
         {
             x.SetKebabCaseEndpointNameFormatter();
@@ -56,8 +71,6 @@ public static class MessagingExtensions
                     h.PublisherConfirmation = true;
                 });
                 EventTopology.DeclareSubscriptions(cfg);
-                cfg.UseMessageRetry(r => r.Exponential(5, TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(400)));
-                cfg.UseConsumeFilter(typeof(InboxFilter<>), context);
                 cfg.ConfigureEndpoints(context);
             });
         });
@@ -69,6 +82,8 @@ public static class MessagingExtensions
             o.StopTimeout = TimeSpan.FromSeconds(15);
         });
         builder.Services.AddHostedService<OutboxDispatcher<TDbContext>>();
+        builder.Services.AddSingleton<RetentionService<TDbContext>>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<RetentionService<TDbContext>>());
         return builder;
     }
 
@@ -86,8 +101,12 @@ sealed class DatabaseInitializer<TDbContext>(IServiceScopeFactory scopes) : IHos
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<TDbContext>();
-        await db.Database.EnsureCreatedAsync(ct);
-    }, ct);
+        // A context without migrations yet keeps the old behaviour; one with migrations is brought up to the latest.
+        if (db.Database.GetMigrations().Any())
+            await db.Database.MigrateAsync(ct);
+        else
+            await db.Database.EnsureCreatedAsync(ct);
+    }, ct, attempts: 60);
 
     public Task StopAsync(CancellationToken ct) => Task.CompletedTask;
 }

@@ -9,10 +9,15 @@ using Microsoft.Extensions.Options;
 namespace MlOps.ServiceDefaults.Outbox;
 
 /// <summary>
-/// Publishes committed outbox rows in commit order and marks them sent. Publishing waits for the broker's confirm, so a
-/// row is marked sent only once RabbitMQ holds the event. A crash between publish and mark means the event goes out
-/// again on restart with the same message id; consumers' inboxes make that second delivery a no-op.
+/// Publishes committed outbox rows and marks them sent. Publishing waits for the broker's confirm, so a row is marked
+/// sent only once RabbitMQ holds the event. A crash between publish and mark means the event goes out again on restart
+/// with the same message id; consumers' inboxes make that second delivery a no-op.
 /// </summary>
+/// <remarks>
+/// Order is best effort: one dispatcher publishes rows in insert order while none fails, but a row waiting out its
+/// backoff or set aside after <see cref="OutboxOptions.MaxAttempts"/> lets later rows pass it, and replicas of a service
+/// publish their shares in parallel. Consumers therefore tolerate reordering (version guards).
+/// </remarks>
 public sealed class OutboxDispatcher<TDbContext>(
     IServiceScopeFactory scopes,
     IBus bus,
@@ -70,7 +75,7 @@ public sealed class OutboxDispatcher<TDbContext>(
         var due = await db.Set<OutboxMessage>()
             .FromSqlInterpolated($"""
                 SELECT * FROM outbox_messages
-                WHERE "SentAt" IS NULL AND ("NextAttemptAt" IS NULL OR "NextAttemptAt" <= {now})
+                WHERE "SentAt" IS NULL AND "FailedAt" IS NULL AND ("NextAttemptAt" IS NULL OR "NextAttemptAt" <= {now})
                 ORDER BY "Id" LIMIT {opts.BatchSize}
                 FOR UPDATE SKIP LOCKED
                 """)
@@ -93,7 +98,18 @@ public sealed class OutboxDispatcher<TDbContext>(
                 OutboxActivity.Failures.Add(1);
                 row.LastError = ex.Message.Length > 2000 ? ex.Message[..2000] : ex.Message;
                 row.NextAttemptAt = time.GetUtcNow() + Backoff(opts, row.Attempts);
-                logger.LogWarning(ex, "Publishing {MessageType} {MessageId} failed (attempt {Attempts})", row.MessageType, row.MessageId, row.Attempts);
+                if (row.Attempts >= opts.MaxAttempts)
+                {
+                    row.FailedAt = time.GetUtcNow();
+                    OutboxActivity.FailedRows.Add(1, new KeyValuePair<string, object?>("message_type", row.MessageType));
+                    logger.LogError("Publishing {MessageType} {MessageId} failed {Attempts} times; set aside until retried through POST /admin/outbox/retry: {Error}",
+                        row.MessageType, row.MessageId, row.Attempts, row.LastError);
+                }
+                else
+                {
+                    logger.LogWarning("Publishing {MessageType} {MessageId} failed (attempt {Attempts} of {MaxAttempts}): {Error}",
+                        row.MessageType, row.MessageId, row.Attempts, opts.MaxAttempts, row.LastError);
+                }
                 // Later rows wait: events of one service go out in the order they were committed.
                 break;
             }
@@ -137,4 +153,6 @@ static class OutboxActivity
     public static readonly System.Diagnostics.Metrics.Counter<long> Polls = Meter.CreateCounter<long>("mlops.outbox.polls", description: "Outbox checks for due events");
     public static readonly System.Diagnostics.Metrics.Counter<long> Published = Meter.CreateCounter<long>("mlops.outbox.published", description: "Events published from the outbox");
     public static readonly System.Diagnostics.Metrics.Counter<long> Failures = Meter.CreateCounter<long>("mlops.outbox.publish_failures", description: "Failed publish attempts (retried)");
+    public static readonly System.Diagnostics.Metrics.Counter<long> FailedRows = Meter.CreateCounter<long>("mlops.outbox.failed",
+        description: "Outbox rows set aside after their last allowed attempt, waiting for POST /admin/outbox/retry");
 }

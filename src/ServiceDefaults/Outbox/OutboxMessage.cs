@@ -15,6 +15,8 @@ public sealed class OutboxMessage
     public int Attempts { get; set; }
     public DateTimeOffset? NextAttemptAt { get; set; }
     public string? LastError { get; set; }
+    /// <summary>Set when <see cref="OutboxOptions.MaxAttempts"/> ran out: the row waits for an operator to retry it.</summary>
+    public DateTimeOffset? FailedAt { get; set; }
 }
 
 /// <summary>A message a consumer has handled; recorded in the same transaction as the consumer's effect.</summary>

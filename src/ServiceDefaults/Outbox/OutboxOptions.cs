@@ -1,5 +1,6 @@
 namespace MlOps.ServiceDefaults.Outbox;
 
+/// <summary>The outbox dispatcher (section <c>Outbox</c>).</summary>
 public sealed class OutboxOptions
 {
     /// <summary>Whether this process publishes its outbox. Off only in tests that stage a crash between commit and publish.</summary>
@@ -14,4 +15,10 @@ public sealed class OutboxOptions
     public TimeSpan FirstRetryDelay { get; set; } = TimeSpan.FromMilliseconds(500);
 
     public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// Publish attempts before a row is marked failed and left for an operator (<c>POST /admin/outbox/retry</c>). With the
+    /// default backoff, 30 attempts span about 12 minutes.
+    /// </summary>
+    public int MaxAttempts { get; set; } = 30;
 }

@@ -30,14 +30,4 @@ public sealed class RetrainOnDriftConsumer(TrainingDbContext db, RunSignal signa
     }
 }
 
-public sealed class RetrainOnDriftConsumerDefinition : ConsumerDefinition<RetrainOnDriftConsumer>
-{
-    public RetrainOnDriftConsumerDefinition()
-    {
-        EndpointName = EventTopology.RetrainOnDrift;
-        ConcurrentMessageLimit = 4;
-    }
-
-    protected override void ConfigureConsumer(IReceiveEndpointConfigurator endpointConfigurator, IConsumerConfigurator<RetrainOnDriftConsumer> consumerConfigurator,
-        IRegistrationContext context) => ConsumerRetry.Configure(endpointConfigurator);
-}
+public sealed class RetrainOnDriftConsumerDefinition() : ServiceConsumerDefinition<RetrainOnDriftConsumer>(EventTopology.RetrainOnDrift, concurrentMessageLimit: 4);

@@ -71,15 +71,5 @@ public sealed class TrainOnNewDataConsumer(TrainingDbContext db, RunSignal signa
     }
 }
 
-public sealed class TrainOnNewDataConsumerDefinition : ConsumerDefinition<TrainOnNewDataConsumer>
-{
-    public TrainOnNewDataConsumerDefinition()
-    {
-        EndpointName = EventTopology.TrainOnNewData;
-        // Versions of one dataset arrive in order from one outbox; one at a time keeps the version guard simple.
-        ConcurrentMessageLimit = 1;
-    }
-
-    protected override void ConfigureConsumer(IReceiveEndpointConfigurator endpointConfigurator, IConsumerConfigurator<TrainOnNewDataConsumer> consumerConfigurator,
-        IRegistrationContext context) => ConsumerRetry.Configure(endpointConfigurator);
-}
+/// <summary>Versions of one dataset arrive in order from one outbox; one at a time keeps the version guard simple.</summary>
+public sealed class TrainOnNewDataConsumerDefinition() : ServiceConsumerDefinition<TrainOnNewDataConsumer>(EventTopology.TrainOnNewData, concurrentMessageLimit: 1);

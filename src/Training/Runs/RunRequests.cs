@@ -10,7 +10,7 @@ public sealed record RunRequest(TrainingRun Run, bool Coalesced);
 /// <summary>
 /// Records run requests. A request only writes a row (in the caller's short transaction); the worker does the training.
 /// A pipeline has at most one queued run: a trigger arriving while one is queued joins it, so triggers during a run or
-/// its cooldown coalesce into one follow-up run. Call inside a transaction (the inbox's, or the request's own).
+/// its cooldown coalesce into one follow-up run. Opens a transaction when the caller has none; the inbox (or the caller) commits it.
 /// </summary>
 public static class RunRequests
 {
@@ -19,6 +19,11 @@ public static class RunRequests
     {
         // The row lock serialises triggers joining one queued run (each appends to its trigger list), and makes a trigger
         // that waited on the worker's claim see the run as running, so it queues the follow-up instead.
+        if (db.Database.CurrentTransaction is null)
+        {
+            // A consumer's transaction: the inbox commits it with the request and the inbox row.
+            await db.Database.BeginTransactionAsync(ct);
+        }
         var queued = db.Runs.Local.FirstOrDefault(r => r.Pipeline == pipeline && r.Status == RunStatus.Queued && r.ReproduceOf is null)
             ?? (await db.Runs.FromSqlInterpolated($"""
                 SELECT * FROM runs WHERE "Pipeline" = {pipeline} AND "Status" = 'queued' AND "ReproduceOf" IS NULL FOR UPDATE

@@ -46,7 +46,9 @@ public static class ValidationApi
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["schema"] = [.. problems] },
                 detail: string.Join("; ", problems), title: "Invalid schema");
 
-        var state = await db.Datasets.SingleOrDefaultAsync(d => d.Dataset == dataset, ct);
+        // Locked like a validation's commit, so an edit and an accepted batch never overwrite each other.
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var state = await db.Datasets.FromSqlInterpolated($"SELECT *, xmin FROM datasets WHERE \"Dataset\" = {dataset} FOR UPDATE").SingleOrDefaultAsync(ct);
         if (state is null)
         {
             state = new DatasetState { Dataset = dataset, Schema = schema, SchemaSource = "edited" };
@@ -62,6 +64,7 @@ public static class ValidationApi
         state.History = [.. state.History];
         state.UpdatedAt = time.GetUtcNow();
         await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
         return TypedResults.Ok(SchemaDto.From(state));
     }
 }

@@ -1,6 +1,8 @@
 using MassTransit;
 using Microsoft.EntityFrameworkCore;
 using MlOps.Contracts;
+using MlOps.ServiceDefaults.Blobs;
+using MlOps.ServiceDefaults.Messaging;
 using MlOps.ServiceDefaults.Outbox;
 using MlOps.ServiceDefaults.Tabular;
 using MlOps.Validation.Data;
@@ -12,6 +14,13 @@ namespace MlOps.Validation.Consumers;
 /// Validates an arrived batch. Any ERROR anomaly rejects it with every anomaly found; otherwise it is validated with
 /// its warnings, its profile joins the dataset's accepted history, and the first accepted batch fixes the schema.
 /// </summary>
+/// <remarks>
+/// The slow part (streaming and profiling the blob) runs with no transaction open, against the schema as read at the
+/// start. Then one short transaction locks the dataset's row, checks the schema is still the one validated against
+/// (else the batch is validated again), merges the profile into the current history and records the outcome. Batches
+/// of one dataset therefore never overwrite each other's history, however many arrive at once; skew is measured
+/// against the history as it was when the batch's validation started.
+/// </remarks>
 public sealed class ValidateBatchConsumer(ValidationDbContext db, BatchValidator validator, TimeProvider time, ILogger<ValidateBatchConsumer> logger)
     : IConsumer<DataArrived>
 {
@@ -19,11 +28,28 @@ public sealed class ValidateBatchConsumer(ValidationDbContext db, BatchValidator
     {
         var arrived = context.Message;
         var ct = context.CancellationToken;
-        var state = await db.Datasets.SingleOrDefaultAsync(d => d.Dataset == arrived.Dataset, ct);
-        var verdict = await validator.ValidateAsync(arrived, state, ct);
+        if (string.IsNullOrEmpty(arrived.Dataset) || string.IsNullOrEmpty(arrived.BlobRef) || arrived.BatchId == Guid.Empty)
+            throw new PermanentException("DataArrived without a batch id, dataset or blob reference");
+
+        var seen = await db.Datasets.AsNoTracking().SingleOrDefaultAsync(d => d.Dataset == arrived.Dataset, ct);
+        BatchVerdict verdict;
+        try
+        {
+            verdict = await validator.ValidateAsync(arrived, seen, ct);
+        }
+        catch (BlobNotFoundException ex)
+        {
+            throw new PermanentException($"Batch {arrived.BatchId} names blob {arrived.BlobRef}, which is not in the blob store", ex);
+        }
+
+        // The inbox filter saves and commits this transaction together with the inbox row.
+        await db.Database.BeginTransactionAsync(ct);
+        var state = await db.Datasets.FromSqlInterpolated($"SELECT *, xmin FROM datasets WHERE \"Dataset\" = {arrived.Dataset} FOR UPDATE").SingleOrDefaultAsync(ct);
+        if (state?.SchemaVersion != seen?.SchemaVersion && (seen is not null || !verdict.Rejected))
+            throw new ConflictException($"The schema of {arrived.Dataset} changed while batch {arrived.BatchId} was validated; validating it again");
+
         var report = verdict.Report;
         db.Reports.Add(report);
-
         if (verdict.Rejected)
         {
             db.AddEvent(new DataRejected(arrived.BatchId, arrived.Dataset, arrived.ContentHash, report.Id, report.Anomalies, arrived.CorrelationId, report.CreatedAt), arrived.CorrelationId, time);
@@ -41,6 +67,7 @@ public sealed class ValidateBatchConsumer(ValidationDbContext db, BatchValidator
     {
         if (state is null)
         {
+            // Two first batches at once: both insert, one commit fails on the key and is retried against the winner's schema.
             state = new DatasetState { Dataset = arrived.Dataset, Schema = verdict.InferredSchema!, SchemaSource = "inferred", SchemaVersion = 1 };
             db.Datasets.Add(state);
         }

@@ -28,7 +28,8 @@ public static class Batches
             if (batch.GetProperty("status").GetString() != "arrived")
                 return batch;
             if (DateTime.UtcNow > deadline)
-                throw new TimeoutException($"batch {batchId} was not validated within 30 s: {batch}");
+                throw new TimeoutException($"batch {batchId} was not validated within 30 s: {batch}\nValidation's last output:\n"
+                    + string.Join('\n', slice.Validation?.Output.TakeLast(40) ?? []));
             await Task.Delay(200);
         }
     }

@@ -16,6 +16,7 @@ public sealed class SliceServices : IAsyncDisposable
     }
 
     public ServiceProcess Ingestion { get; }
+    public string IngestionDatabase => _ingestionEnv["ConnectionStrings__ingestiondb"];
     public ServiceProcess? Validation { get; private set; }
 
     public static async Task<SliceServices> StartAsync(InfrastructureFixture infra)

@@ -18,7 +18,7 @@ public sealed class OutboxInboxTests(InfrastructureFixture infra)
     public async Task A_state_change_and_its_event_commit_together_and_nothing_is_published_before_commit()
     {
         var db = await infra.CreateDatabaseAsync("outbox");
-        using var host = await TestHost.StartAsync(infra.Messaging, db, dispatcher: true, x => x.AddConsumer<RecordFeedbackConsumer>());
+        using var host = await TestHost.StartAsync(infra.Messaging, db, dispatcher: true, x => x.AddConsumer<RecordFeedbackConsumer, RecordFeedbackConsumerDefinition>());
         var key = Key();
 
         // A failed transaction leaves neither the state change nor the event.
@@ -32,8 +32,11 @@ public sealed class OutboxInboxTests(InfrastructureFixture infra)
             return 0;
         });
 
-        Assert.Equal(0, await host.SettledEffectsAsync(key, 0, TimeSpan.FromSeconds(1.5)));
         Assert.Equal(0, await host.InScopeAsync(ctx => ctx.Set<OutboxMessage>().CountAsync()));
+        // A marker committed after it is delivered; had the rolled-back event been published, it would have been too.
+        await host.CommitFeedbackAsync(key + "-marker");
+        Assert.Equal(1, await host.SettledEffectsAsync(key + "-marker", 1, TimeSpan.Zero));
+        Assert.Equal(0, await host.EffectsAsync(key));
         Assert.Equal(0, await host.EffectsAsync(key + "-state"));
     }
 
@@ -50,31 +53,31 @@ public sealed class OutboxInboxTests(InfrastructureFixture infra)
             await crashed.StopAsync();
         }
 
-        using var restarted = await TestHost.StartAsync(infra.Messaging, db, dispatcher: true, x => x.AddConsumer<RecordFeedbackConsumer>());
+        using var restarted = await TestHost.StartAsync(infra.Messaging, db, dispatcher: true, x => x.AddConsumer<RecordFeedbackConsumer, RecordFeedbackConsumerDefinition>());
 
-        Assert.Equal(1, await restarted.SettledEffectsAsync(key, 1));
-        var row = await restarted.InScopeAsync(ctx => ctx.Set<OutboxMessage>().SingleAsync());
-        Assert.NotNull(row.SentAt);
+        await Eventually.UntilAsync(() => restarted.InScopeAsync(ctx => ctx.Set<OutboxMessage>().AllAsync(m => m.SentAt != null)), TimeSpan.FromSeconds(30), "the row being sent");
+        Assert.Equal(1, await restarted.SettledEffectsAsync(key, 1, TimeSpan.Zero));
     }
 
     [Fact]
     public async Task An_event_published_again_after_a_crash_before_it_was_marked_sent_has_one_effect()
     {
         var db = await infra.CreateDatabaseAsync("outbox");
-        using var host = await TestHost.StartAsync(infra.Messaging, db, dispatcher: true, x => x.AddConsumer<RecordFeedbackConsumer>());
+        using var host = await TestHost.StartAsync(infra.Messaging, db, dispatcher: true, x => x.AddConsumer<RecordFeedbackConsumer, RecordFeedbackConsumerDefinition>());
         var key = Key();
         await host.CommitFeedbackAsync(key);
         Assert.Equal(1, await host.SettledEffectsAsync(key, 1, TimeSpan.FromSeconds(0.5)));
+
+        long duplicates = 0;
+        using var listener = MetricsProbe.Listen("mlops.inbox.duplicates", v => Interlocked.Add(ref duplicates, v));
 
         // As if the dispatcher had published but died before recording it: the row is due again.
         await host.InScopeAsync(ctx => ctx.Set<OutboxMessage>().ExecuteUpdateAsync(s => s.SetProperty(m => m.SentAt, (DateTimeOffset?)null)));
         host.Services.GetRequiredService<OutboxSignal>().Notify();
 
-        var deadline = DateTime.UtcNow.AddSeconds(20);
-        while (DateTime.UtcNow < deadline && await host.InScopeAsync(ctx => ctx.Set<OutboxMessage>().AnyAsync(m => m.SentAt == null)))
-            await Task.Delay(100);
-        Assert.False(await host.InScopeAsync(ctx => ctx.Set<OutboxMessage>().AnyAsync(m => m.SentAt == null)), "the row was not published again");
-        Assert.Equal(1, await host.SettledEffectsAsync(key, 1));
+        await Eventually.UntilAsync(() => Task.FromResult(Interlocked.Read(ref duplicates) >= 1), TimeSpan.FromSeconds(20), "the second delivery reaching the inbox");
+        Assert.False(await host.InScopeAsync(ctx => ctx.Set<OutboxMessage>().AnyAsync(m => m.SentAt == null)), "the row was not marked sent again");
+        Assert.Equal(1, await host.EffectsAsync(key));
         Assert.Equal(1, await host.InScopeAsync(ctx => ctx.Set<InboxMessage>().CountAsync()));
     }
 
@@ -82,7 +85,7 @@ public sealed class OutboxInboxTests(InfrastructureFixture infra)
     public async Task An_idle_dispatcher_checks_the_outbox_at_its_poll_interval_and_not_in_a_loop()
     {
         var db = await infra.CreateDatabaseAsync("idle");
-        using var host = await TestHost.StartAsync(infra.Messaging, db, dispatcher: true, x => x.AddConsumer<RecordFeedbackConsumer>());
+        using var host = await TestHost.StartAsync(infra.Messaging, db, dispatcher: true, x => x.AddConsumer<RecordFeedbackConsumer, RecordFeedbackConsumerDefinition>());
         var key = Key();
         await host.CommitFeedbackAsync(key);
         Assert.Equal(1, await host.SettledEffectsAsync(key, 1, TimeSpan.FromSeconds(0.5)));
@@ -107,24 +110,128 @@ public sealed class OutboxInboxTests(InfrastructureFixture infra)
     public async Task The_same_message_delivered_twice_has_one_effect()
     {
         var db = await infra.CreateDatabaseAsync("inbox");
-        using var host = await TestHost.StartAsync(infra.Messaging, db, dispatcher: true, x => x.AddConsumer<RecordFeedbackConsumer>());
+        using var host = await TestHost.StartAsync(infra.Messaging, db, dispatcher: true, x => x.AddConsumer<RecordFeedbackConsumer, RecordFeedbackConsumerDefinition>());
+        var key = Key();
+        var message = TestHost.Feedback(key);
+        var messageId = Guid.NewGuid();
+        var bus = host.Services.GetRequiredService<IBus>();
+
+        long duplicates = 0;
+        using var listener = MetricsProbe.Listen("mlops.inbox.duplicates", v => Interlocked.Add(ref duplicates, v));
+
+        await bus.Publish(message, ctx => ctx.MessageId = messageId);
+        await bus.Publish(message, ctx => ctx.MessageId = messageId);
+
+        await Eventually.UntilAsync(() => Task.FromResult(Interlocked.Read(ref duplicates) >= 1), TimeSpan.FromSeconds(20), "the second delivery reaching the inbox");
+        Assert.Equal(1, await host.EffectsAsync(key));
+        Assert.Equal(1, await host.InScopeAsync(ctx => ctx.Set<InboxMessage>().CountAsync(m => m.MessageId == messageId)));
+    }
+
+    [Fact]
+    public async Task A_redelivered_message_already_handled_is_acknowledged_and_counted_not_parked()
+    {
+        var db = await infra.CreateDatabaseAsync("inbox");
+        using var host = await TestHost.StartAsync(infra.Messaging, db, dispatcher: true, x => x.AddConsumer<RecordFeedbackConsumer, RecordFeedbackConsumerDefinition>());
+        long duplicates = 0;
+        using var listener = MetricsProbe.Listen("mlops.inbox.duplicates", v => Interlocked.Add(ref duplicates, v));
         var key = Key();
         var message = TestHost.Feedback(key);
         var messageId = Guid.NewGuid();
         var bus = host.Services.GetRequiredService<IBus>();
 
         await bus.Publish(message, ctx => ctx.MessageId = messageId);
+        Assert.Equal(1, await host.SettledEffectsAsync(key, 1, TimeSpan.Zero));
         await bus.Publish(message, ctx => ctx.MessageId = messageId);
+        await Eventually.UntilAsync(() => Task.FromResult(Interlocked.Read(ref duplicates) >= 1), TimeSpan.FromSeconds(20), "the duplicate being counted");
 
-        Assert.Equal(1, await host.SettledEffectsAsync(key, 1));
-        Assert.Equal(1, await host.InScopeAsync(ctx => ctx.Set<InboxMessage>().CountAsync(m => m.MessageId == messageId)));
+        Assert.Equal(1, await host.EffectsAsync(key));
+        Assert.Equal(0u, await QueueDepthAsync("record-feedback_skipped"));
     }
+
+    [Fact]
+    public async Task An_outbox_row_that_keeps_failing_is_set_aside_after_its_attempts_counted_and_later_rows_still_go_out()
+    {
+        var db = await infra.CreateDatabaseAsync("outbox");
+        using var host = await TestHost.StartAsync(infra.Messaging, db, dispatcher: true, x => x.AddConsumer<RecordFeedbackConsumer, RecordFeedbackConsumerDefinition>(),
+            new() { ["Outbox:MaxAttempts"] = "2" });
+        long failed = 0;
+        using var listener = MetricsProbe.Listen("mlops.outbox.failed", v => Interlocked.Add(ref failed, v));
+        var key = Key();
+        // An event type this build does not know: publishing it can never succeed.
+        await host.InScopeAsync(ctx =>
+        {
+            ctx.Set<OutboxMessage>().Add(new OutboxMessage { MessageId = Guid.NewGuid(), MessageType = "MlOps.Contracts.NoSuchEvent", Body = "{}", CreatedAt = DateTimeOffset.UtcNow });
+            return ctx.SaveChangesAsync();
+        });
+        await host.CommitFeedbackAsync(key);
+
+        Assert.Equal(1, await host.SettledEffectsAsync(key, 1, TimeSpan.Zero));
+        await Eventually.UntilAsync(() => host.InScopeAsync(ctx => ctx.Set<OutboxMessage>().AnyAsync(m => m.FailedAt != null)), TimeSpan.FromSeconds(30), "the row being set aside");
+        var poisoned = await host.InScopeAsync(ctx => ctx.Set<OutboxMessage>().SingleAsync(m => m.MessageType == "MlOps.Contracts.NoSuchEvent"));
+        Assert.Null(poisoned.SentAt);
+        Assert.Equal(2, poisoned.Attempts);
+        Assert.Contains("NoSuchEvent", poisoned.LastError);
+        Assert.Equal(1, Interlocked.Read(ref failed));
+    }
+
+    [Fact]
+    public async Task A_parked_message_replayed_from_the_error_queue_once_its_cause_is_fixed_has_its_effect()
+    {
+        var db = await infra.CreateDatabaseAsync("replay");
+        using var host = await TestHost.StartAsync(infra.Messaging, db, dispatcher: true, x => x.AddConsumer<GatedFeedbackConsumer, GatedFeedbackConsumerDefinition>());
+        var key = Key();
+        await host.Services.GetRequiredService<IBus>().Publish(TestHost.Feedback(key));
+        await Eventually.UntilAsync(async () => await QueueDepthAsync("gated-feedback_error") == 1, TimeSpan.FromSeconds(30), "the message being parked");
+
+        await host.InScopeAsync(ctx => { ctx.Effects.Add(new Effect { Key = key + "-open" }); return ctx.SaveChangesAsync(); });
+        var errorQueues = host.Services.GetRequiredService<MlOps.ServiceDefaults.Messaging.ErrorQueues>();
+        Assert.Contains(await errorQueues.ListAsync(CancellationToken.None), q => q.Queue == "gated-feedback" && q.Messages == 1);
+        var replayed = await errorQueues.ReplayAsync("gated-feedback", 100, CancellationToken.None);
+
+        Assert.Equal(1, replayed);
+        Assert.Equal(1, await host.SettledEffectsAsync(key, 1, TimeSpan.Zero));
+        Assert.Equal(0u, await QueueDepthAsync("gated-feedback_error"));
+    }
+
+    [Fact]
+    public async Task Retention_deletes_old_sent_outbox_rows_inbox_rows_and_orphaned_upload_chunks_and_keeps_the_rest()
+    {
+        var db = await infra.CreateDatabaseAsync("retention");
+        var blobs = await infra.CreateDatabaseAsync("blobs");
+        using var host = await TestHost.StartAsync(infra.Messaging, db, dispatcher: false, blobs: blobs);
+        var old = DateTimeOffset.UtcNow.AddDays(-60);
+        await host.InScopeAsync(ctx =>
+        {
+            OutboxMessage Row(DateTimeOffset? sent) => new() { MessageId = Guid.NewGuid(), MessageType = "t", Body = "{}", CreatedAt = old, SentAt = sent };
+            ctx.Set<OutboxMessage>().AddRange(Row(old), Row(DateTimeOffset.UtcNow), Row(null));
+            ctx.Set<InboxMessage>().AddRange(
+                new InboxMessage { MessageId = Guid.NewGuid(), Consumer = "c", MessageType = "t", HandledAt = old },
+                new InboxMessage { MessageId = Guid.NewGuid(), Consumer = "c", MessageType = "t", HandledAt = DateTimeOffset.UtcNow });
+            return ctx.SaveChangesAsync();
+        });
+        await using (var conn = new Npgsql.NpgsqlConnection(blobs))
+        {
+            await conn.OpenAsync();
+            await using var cmd = new Npgsql.NpgsqlCommand("""
+                INSERT INTO blob_chunks (key, seq, data, created_at) VALUES ('upload:dead', 0, '\x00', now() - interval '3 days'), ('upload:live', 0, '\x00', now());
+                """, conn);
+            await cmd.ExecuteNonQueryAsync();
+        }
+
+        var result = await host.Services.GetRequiredService<RetentionService<TestDbContext>>().RunOnceAsync(CancellationToken.None);
+
+        Assert.Equal(new RetentionResult(1, 1, 1), result);
+        Assert.Equal(2, await host.InScopeAsync(ctx => ctx.Set<OutboxMessage>().CountAsync()));
+        Assert.Equal(1, await host.InScopeAsync(ctx => ctx.Set<InboxMessage>().CountAsync()));
+    }
+
+    Task<uint> QueueDepthAsync(string queue) => Broker.QueueDepthAsync(infra.Messaging, queue);
 
     [Fact]
     public async Task A_message_that_keeps_failing_is_retried_then_moved_to_the_error_queue()
     {
         var db = await infra.CreateDatabaseAsync("poison");
-        using var host = await TestHost.StartAsync(infra.Messaging, db, dispatcher: true, x => x.AddConsumer<FailingFeedbackConsumer>());
+        using var host = await TestHost.StartAsync(infra.Messaging, db, dispatcher: true, x => x.AddConsumer<FailingFeedbackConsumer, FailingFeedbackConsumerDefinition>());
         var key = Key();
         await host.Services.GetRequiredService<IBus>().Publish(TestHost.Feedback(key));
 

@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using MlOps.Contracts;
 using MlOps.ServiceDefaults;
+using MlOps.ServiceDefaults.Messaging;
 using MlOps.ServiceDefaults.Outbox;
 
 namespace MlOps.Tests.Integration.Messaging;
@@ -38,6 +39,24 @@ public sealed class RecordFeedbackConsumer(TestDbContext db) : IConsumer<Feedbac
     }
 }
 
+public sealed class RecordFeedbackConsumerDefinition() : ServiceConsumerDefinition<RecordFeedbackConsumer>(new Subscription("record-feedback", typeof(FeedbackReceived)), 4);
+
+public sealed class FailingFeedbackConsumerDefinition() : ServiceConsumerDefinition<FailingFeedbackConsumer>(new Subscription("failing-feedback", typeof(FeedbackReceived)), 4);
+
+/// <summary>Refuses a message (permanently) until an effect "{model}-open" exists: a cause fixed later, then a replay.</summary>
+public sealed class GatedFeedbackConsumer(TestDbContext db) : IConsumer<FeedbackReceived>
+{
+    public async Task Consume(ConsumeContext<FeedbackReceived> context)
+    {
+        var key = context.Message.Model;
+        if (!await db.Effects.AnyAsync(e => e.Key == key + "-open"))
+            throw new PermanentException($"{key} is not open yet");
+        db.Effects.Add(new Effect { Key = key });
+    }
+}
+
+public sealed class GatedFeedbackConsumerDefinition() : ServiceConsumerDefinition<GatedFeedbackConsumer>(new Subscription("gated-feedback", typeof(FeedbackReceived)), 4);
+
 /// <summary>Always fails, to show where poison messages end up.</summary>
 public sealed class FailingFeedbackConsumer : IConsumer<FeedbackReceived>
 {
@@ -47,7 +66,8 @@ public sealed class FailingFeedbackConsumer : IConsumer<FeedbackReceived>
 
 static class TestHost
 {
-    public static async Task<IHost> StartAsync(string messaging, string database, bool dispatcher, Action<IBusRegistrationConfigurator>? consumers = null)
+    public static async Task<IHost> StartAsync(string messaging, string database, bool dispatcher, Action<IBusRegistrationConfigurator>? consumers = null,
+        Dictionary<string, string?>? settings = null, string? blobs = null)
     {
         var builder = Host.CreateApplicationBuilder();
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
@@ -57,8 +77,12 @@ static class TestHost
             ["Outbox:DispatcherEnabled"] = dispatcher.ToString(),
             ["Outbox:PollInterval"] = "00:00:00.200",
             ["Outbox:FirstRetryDelay"] = "00:00:00.100",
+            ["ConnectionStrings:blobs"] = blobs,
         });
+        if (settings is not null)
+            builder.Configuration.AddInMemoryCollection(settings);
         builder.Services.AddSingleton(TimeProvider.System);
+        MlOps.ServiceDefaults.Blobs.BlobStoreExtensions.AddBlobStore(builder);
         builder.AddServiceDatabase<TestDbContext>("testdb");
         builder.AddEventBus<TestDbContext>(consumers);
         var host = builder.Build();

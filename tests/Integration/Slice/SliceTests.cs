@@ -187,7 +187,9 @@ public sealed class SliceTests(InfrastructureFixture infra)
         {
             var accepted = await PostAsync(slice, dataset, "n,label\n1,a\n2,b\n", "text/csv");
             batchId = accepted.Body.GetProperty("batchId").GetGuid();
-            await Task.Delay(1500);
+            // Its DataArrived waits in Validation's durable queue while no consumer is there.
+            await Eventually.UntilAsync(async () => await Broker.QueueDepthAsync(infra.Messaging, "validate-batch") >= 1, TimeSpan.FromSeconds(30),
+                "DataArrived waiting in validate-batch");
             var pending = await slice.Ingestion.Client.GetFromJsonAsync<JsonElement>($"datasets/{dataset}/batches/{batchId}");
             Assert.Equal("arrived", pending.GetProperty("status").GetString());
         });

@@ -1,4 +1,0 @@
-namespace MlOps.Registry;
-
-/// <summary>A message no retry can fix (it names an invalid model, say): it goes straight to the error queue.</summary>
-public sealed class PermanentException(string message) : Exception(message);

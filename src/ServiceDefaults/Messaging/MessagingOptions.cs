@@ -1,0 +1,34 @@
+namespace MlOps.ServiceDefaults.Messaging;
+
+/// <summary>How consumers retry (section <c>Messaging</c>).</summary>
+public sealed class MessagingOptions
+{
+    public const string Section = "Messaging";
+
+    /// <summary>
+    /// How long a consumer keeps retrying a transient fault (database or blob store unreachable, a lost race) before the
+    /// message goes to the error queue. Long enough to outlast an outage of minutes; below RabbitMQ's 30-minute
+    /// delivery acknowledgement timeout, since the message stays unacknowledged while it is retried.
+    /// </summary>
+    public TimeSpan TransientRetryWindow { get; set; } = TimeSpan.FromMinutes(20);
+
+    /// <summary>The longest wait between two transient retries; waits start at 100 ms and double up to this.</summary>
+    public TimeSpan TransientMaxInterval { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>Retries of any other failure (a bug, bad data) before the error queue. <see cref="PermanentException"/> is never retried.</summary>
+    public int FaultRetries { get; set; } = 3;
+
+    internal TimeSpan[] TransientIntervals()
+    {
+        var intervals = new List<TimeSpan>();
+        var total = TimeSpan.Zero;
+        var next = TimeSpan.FromMilliseconds(100);
+        while (total < TransientRetryWindow)
+        {
+            intervals.Add(next);
+            total += next;
+            next = TimeSpan.FromTicks(Math.Min(next.Ticks * 2, Math.Max(TransientMaxInterval.Ticks, 1)));
+        }
+        return [.. intervals];
+    }
+}
