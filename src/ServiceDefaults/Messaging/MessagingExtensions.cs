@@ -52,6 +52,8 @@ public static class MessagingExtensions
         where TDbContext : DbContext
     {
         var endpoint = RabbitMqEndpoint.Parse(RequiredConnectionString(builder.Configuration, MessagingConnectionName));
+        // MassTransit's own check stays green on a service that only publishes while the broker is gone; this one does not.
+        builder.Services.AddHealthChecks().Add(new HealthCheckRegistration(MessagingConnectionName, _ => new BrokerHealthCheck(endpoint), HealthStatus.Unhealthy, tags: null, timeout: TimeSpan.FromSeconds(3)));
         builder.Services.AddOptions<OutboxOptions>().BindConfiguration("Outbox");
         builder.Services.AddOptions<MessagingOptions>().BindConfiguration(MessagingOptions.Section);
         builder.Services.AddOptions<RetentionOptions>().BindConfiguration(RetentionOptions.Section);
@@ -118,4 +120,24 @@ sealed class DbContextHealthCheck<TDbContext>(TDbContext db) : IHealthCheck
         await db.Database.CanConnectAsync(ct)
             ? HealthCheckResult.Healthy()
             : new HealthCheckResult(context.Registration.FailureStatus, "cannot connect to the database");
+}
+
+/// <summary>Unhealthy when RabbitMQ does not accept a TCP connection on the configured host and port.</summary>
+sealed class BrokerHealthCheck(RabbitMqEndpoint endpoint) : IHealthCheck
+{
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken ct = default)
+    {
+        try
+        {
+            using var client = new System.Net.Sockets.TcpClient();
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            timeout.CancelAfter(TimeSpan.FromSeconds(2));
+            await client.ConnectAsync(endpoint.Host, endpoint.Port, timeout.Token);
+            return HealthCheckResult.Healthy();
+        }
+        catch (Exception e) when (e is System.Net.Sockets.SocketException or OperationCanceledException)
+        {
+            return HealthCheckResult.Unhealthy($"RabbitMQ at {endpoint.Host}:{endpoint.Port} does not accept connections");
+        }
+    }
 }
