@@ -102,9 +102,9 @@ public static class IngestionApi
 
     static void EnsureDatasetName(string dataset)
     {
-        if (!DatasetNames.IsValid(dataset))
+        if (!Names.IsValid(dataset))
             throw new RequestProblemException(StatusCodes.Status400BadRequest, "Invalid dataset name",
-                $"Dataset name '{dataset}' is invalid: {DatasetNames.Rule}.");
+                $"Dataset name '{dataset}' is invalid: {Names.Rule}.");
     }
 
     static string FormatOf(string? contentType)

@@ -54,8 +54,8 @@ public sealed class SubmitBatchConsumer(BatchReceiver receiver, IngestionDbConte
 
     static string? Problem(BatchSubmitted s)
     {
-        if (string.IsNullOrWhiteSpace(s.Dataset) || !DatasetNames.IsValid(s.Dataset))
-            return $"dataset name '{s.Dataset}' is invalid: {DatasetNames.Rule}";
+        if (string.IsNullOrWhiteSpace(s.Dataset) || !Names.IsValid(s.Dataset))
+            return $"dataset name '{s.Dataset}' is invalid: {Names.Rule}";
         if (s.Format is not (BatchFormats.Csv or BatchFormats.Ndjson))
             return $"format '{s.Format}' is not csv or ndjson";
         if ((s.Content is null) == (s.BlobRef is null))

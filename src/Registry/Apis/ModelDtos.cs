@@ -1,3 +1,4 @@
+using MlOps.Learning.Metrics;
 using MlOps.Contracts;
 using MlOps.Registry.Data;
 using MlOps.Registry.Gate;
@@ -68,6 +69,6 @@ static class ChampionScore
         if (m.ChampionVersion is not { } version || champion is null)
             return null;
         var metric = champion.Promotion?.Metric ?? champion.GateComparison?.Metric ?? "accuracy";
-        return new ChampionDto(version, metric, champion.Metrics.TryGetValue(PromotionRule.EngineName(metric), out var s) ? s : null, m.ChampionSince);
+        return new ChampionDto(version, metric, champion.Metrics.TryGetValue(GateMetrics.EngineName(metric), out var s) ? s : null, m.ChampionSince);
     }
 }

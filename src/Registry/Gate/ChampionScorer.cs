@@ -1,3 +1,4 @@
+using MlOps.Learning.Metrics;
 using MlOps.Contracts;
 using MlOps.Learning.Artifacts;
 using MlOps.Learning.Data;
@@ -23,7 +24,7 @@ public sealed class ChampionScorer(IBlobStore blobs)
             using var rows = new MemoryStream(await ReadAsync(holdout.BlobRef, ct));
             var frame = TabularFrame.ReadCsv(rows, new CsvReadOptions { ColumnTypes = types });
             var metrics = Trainer.Evaluate(model, frame);
-            var name = PromotionRule.EngineName(metric);
+            var name = GateMetrics.EngineName(metric);
             return metrics.TryGetValue(name, out var score)
                 ? (score, null)
                 : (null, $"the champion's task has no {metric} metric");

@@ -1,3 +1,4 @@
+using MlOps.Learning.Metrics;
 using System.Diagnostics;
 using Microsoft.EntityFrameworkCore;
 using MlOps.Contracts;
@@ -19,14 +20,14 @@ public sealed class PromotionGate(ChampionScorer scorer, TimeProvider time)
     {
         using var activity = RegistryTelemetry.Source.StartActivity("gate");
         var policy = candidate.Promotion ?? DefaultPolicy(candidate);
-        var metric = PromotionRule.EngineName(policy.Metric);
+        var metric = GateMetrics.EngineName(policy.Metric);
         var champion = model.ChampionVersion is { } cv
             ? await db.Versions.AsNoTracking().SingleAsync(v => v.Model == model.Name && v.Version == cv, ct)
             : null;
 
         if (!candidate.Metrics.TryGetValue(metric, out var candidateScore))
         {
-            Decline(db, model, candidate, champion, new MetricComparison(policy.Metric, double.NaN, null, policy.MinImprovement, PromotionRule.HigherIsBetter(policy.Metric)),
+            Decline(db, model, candidate, champion, new MetricComparison(policy.Metric, double.NaN, null, policy.MinImprovement, GateMetrics.HigherIsBetter(policy.Metric)),
                 $"the candidate has no {policy.Metric} metric", now);
             return;
         }
@@ -41,7 +42,7 @@ public sealed class PromotionGate(ChampionScorer scorer, TimeProvider time)
                 var (score, problem) = await scorer.ScoreAsync(champion.ArtifactHash, holdout, policy.Metric, ct);
                 if (score is null)
                 {
-                    Decline(db, model, candidate, champion, new MetricComparison(policy.Metric, candidateScore, null, policy.MinImprovement, PromotionRule.HigherIsBetter(policy.Metric)),
+                    Decline(db, model, candidate, champion, new MetricComparison(policy.Metric, candidateScore, null, policy.MinImprovement, GateMetrics.HigherIsBetter(policy.Metric)),
                         $"champion v{champion.Version} cannot be scored on the candidate's holdout ({problem}); promote by hand if the candidate should replace it", now);
                     return;
                 }

@@ -7,30 +7,13 @@ namespace MlOps.Registry.Gate;
 /// <summary>The gate's arithmetic: metric direction, the floor and the margin over the champion. No I/O, so it is tested alone.</summary>
 public static class PromotionRule
 {
-    static readonly Dictionary<string, string> EngineNames = new(StringComparer.Ordinal)
-    {
-        ["accuracy"] = MetricNames.Accuracy,
-        ["auc"] = MetricNames.Auc,
-        ["f1"] = MetricNames.MacroF1,
-        ["logloss"] = MetricNames.LogLoss,
-        ["rmse"] = MetricNames.Rmse,
-        ["mae"] = MetricNames.Mae,
-        ["r2"] = MetricNames.R2,
-    };
-
-    /// <summary>The learning engine's name for a gate metric (<c>f1</c> → <c>macroF1</c>); engine names pass through.</summary>
-    public static string EngineName(string metric) => EngineNames.TryGetValue(metric, out var name) ? name : metric;
-
-    /// <summary>rmse, mae and logloss: lower is better; accuracy, auc, f1 and r2: higher.</summary>
-    public static bool HigherIsBetter(string metric) => MetricNames.HigherIsBetter(EngineName(metric));
-
     /// <summary>
     /// Whether a candidate passes: it meets the floor (<c>minScore</c>) when there is one, and when there is a champion,
     /// it is better than the champion by at least <c>minImprovement</c> (and by more than nothing: a tie keeps the champion).
     /// </summary>
     public static (bool Passes, MetricComparison Comparison, string Reason) Decide(PromotionPolicy policy, double candidate, double? champion, int? championVersion)
     {
-        var higher = HigherIsBetter(policy.Metric);
+        var higher = GateMetrics.HigherIsBetter(policy.Metric);
         var direction = higher ? "higher is better" : "lower is better";
         var rule = champion is null
             ? $"{policy.Metric} ({direction}): the first version becomes champion" + (policy.MinScore is { } f ? $" if it reaches {F(f)}" : "")

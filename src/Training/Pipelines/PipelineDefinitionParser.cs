@@ -1,3 +1,4 @@
+using MlOps.Learning.Metrics;
 using System.Globalization;
 using System.Text.Json;
 using MlOps.Learning.Trainers;
@@ -120,10 +121,10 @@ public static class PipelineDefinitionParser
     static PromotionDefinition? ParsePromotion(Reader p, JsonElement root, string? task)
     {
         var obj = p.Object(root, "promotion", ["metric", "minImprovement", "minScore", "requireApproval"]);
-        var metric = p.String(obj, "promotion.metric", required: false) ?? PromotionMetrics.Default(task ?? "");
-        if (!PromotionMetrics.IsKnown(metric))
-            p.Add("promotion.metric", $"'{metric}' is not a metric: use {string.Join(", ", PromotionMetrics.All)}");
-        else if (task is not null && PromotionMetrics.IsRegression(metric) != (task == "regression"))
+        var metric = p.String(obj, "promotion.metric", required: false) ?? GateMetrics.Default(task ?? "");
+        if (!GateMetrics.IsKnown(metric))
+            p.Add("promotion.metric", $"'{metric}' is not a metric: use {string.Join(", ", GateMetrics.All)}");
+        else if (task is not null && GateMetrics.IsRegression(metric) != (task == "regression"))
             p.Add("promotion.metric", $"'{metric}' does not apply to a {task} task");
         var minImprovement = p.Number(obj, "promotion.minImprovement", 0.0, min: 0);
         double? minScore = obj is { } o && o.TryGetProperty("minScore", out var ms) && ms.ValueKind != JsonValueKind.Null

@@ -1,3 +1,4 @@
+using MlOps.Learning.Metrics;
 using System.Diagnostics;
 using System.Globalization;
 using System.Reflection;
@@ -202,7 +203,7 @@ public sealed class RunExecutor(IServiceScopeFactory scopes, IBlobStore blobs, I
         run.FinishedAt = now;
         run.Timings = new Dictionary<string, double>(run.Timings) { ["total"] = (now - run.StartedAt!.Value).TotalSeconds };
         var d = run.Definition;
-        var metricName = PromotionMetrics.EngineName(d.Promotion.Metric);
+        var metricName = GateMetrics.EngineName(d.Promotion.Metric);
         if (run.ReproduceOf is { } originalId)
         {
             var original = await db.Runs.AsNoTracking().SingleAsync(r => r.Id == originalId, ct);

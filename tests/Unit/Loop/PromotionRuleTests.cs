@@ -1,3 +1,4 @@
+using MlOps.Learning.Metrics;
 using MlOps.Contracts;
 using MlOps.Registry.Gate;
 
@@ -48,8 +49,8 @@ public sealed class PromotionRuleTests
     [Fact]
     public void Gate_metric_names_map_to_the_engine_s()
     {
-        Assert.Equal("macroF1", PromotionRule.EngineName("f1"));
-        Assert.Equal("logLoss", PromotionRule.EngineName("logloss"));
-        Assert.Equal("accuracy", PromotionRule.EngineName("accuracy"));
+        Assert.Equal("macroF1", GateMetrics.EngineName("f1"));
+        Assert.Equal("logLoss", GateMetrics.EngineName("logloss"));
+        Assert.Equal("accuracy", GateMetrics.EngineName("accuracy"));
     }
 }

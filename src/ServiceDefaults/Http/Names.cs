@@ -1,8 +1,8 @@
 using System.Text.RegularExpressions;
 
-namespace MlOps.Registry;
+namespace MlOps.ServiceDefaults;
 
-/// <summary>The one pattern for model (= pipeline) names, checked on every route and in every definition.</summary>
+/// <summary>The one pattern for dataset, pipeline and model names, checked on every route and in every definition and event.</summary>
 public static partial class Names
 {
     public const string Rule = "use 1-100 letters, digits, '.', '_' or '-', starting with a letter or digit";
