@@ -13,8 +13,9 @@ public static class PlatformServiceExtensions
     public static IResourceBuilder<ExecutableResource> AddService<TProject>(this IDistributedApplicationBuilder builder, string name, int port)
         where TProject : IProjectMetadata, new()
     {
-        var projectDir = Path.GetDirectoryName(new TProject().ProjectPath)!;
-        var assemblyName = Path.GetFileNameWithoutExtension(new TProject().ProjectPath);
+        var projectPath = new TProject().ProjectPath;
+        var projectDir = Path.GetDirectoryName(projectPath)!;
+        var assemblyName = Path.GetFileNameWithoutExtension(projectPath);
         var dll = Path.Combine(projectDir, "bin", BuildConfiguration, "net10.0", assemblyName + ".dll");
         if (!File.Exists(dll))
         {

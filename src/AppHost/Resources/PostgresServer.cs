@@ -128,19 +128,33 @@ public static class PostgresServerExtensions
     static async Task CreateDatabasesAsync(PostgresServerResource server, ILogger logger, CancellationToken ct)
     {
         var cs = await server.ConnectionStringExpression.GetValueAsync(ct);
-        await using var connection = new NpgsqlConnection(cs + ";Database=postgres");
-        await connection.OpenAsync(ct);
+        foreach (var name in await EnsureDatabasesAsync(cs!, server.Databases.Select(d => d.Name), ct))
+        {
+            logger.LogInformation("Created database {Database}", name);
+        }
         foreach (var database in server.Databases)
         {
-            await using var exists = new NpgsqlCommand("SELECT 1 FROM pg_database WHERE datname = $1", connection) { Parameters = { new() { Value = database.Name } } };
-            if (await exists.ExecuteScalarAsync(ct) is null)
-            {
-                await using var create = new NpgsqlCommand($"CREATE DATABASE \"{database.Name}\"", connection);
-                await create.ExecuteNonQueryAsync(ct);
-                logger.LogInformation("Created database {Database}", database.Name);
-            }
             database.Created = true;
         }
+    }
+
+    /// <summary>Creates each database that does not exist yet on the server; returns the ones it created.</summary>
+    public static async Task<List<string>> EnsureDatabasesAsync(string serverConnectionString, IEnumerable<string> names, CancellationToken ct)
+    {
+        await using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(serverConnectionString) { Database = "postgres" }.ConnectionString);
+        await connection.OpenAsync(ct);
+        var created = new List<string>();
+        foreach (var name in names.Distinct())
+        {
+            await using var exists = new NpgsqlCommand("SELECT 1 FROM pg_database WHERE datname = $1", connection) { Parameters = { new() { Value = name } } };
+            if (await exists.ExecuteScalarAsync(ct) is null)
+            {
+                await using var create = new NpgsqlCommand($"CREATE DATABASE \"{name}\"", connection);
+                await create.ExecuteNonQueryAsync(ct);
+                created.Add(name);
+            }
+        }
+        return created;
     }
 
     static async Task RunAsync(string program, IEnumerable<string> args, ILogger logger, CancellationToken ct)

@@ -30,7 +30,7 @@ public static class ServerExtensions
         if (settings.Postgres is { } external)
         {
             var names = new List<string>();
-            builder.Eventing.Subscribe<BeforeStartEvent>(async (_, ct) => await CreateDatabasesAsync(external, names, ct));
+            builder.Eventing.Subscribe<BeforeStartEvent>(async (_, ct) => await PostgresServerExtensions.EnsureDatabasesAsync(external, names, ct));
             return new PlatformServers(messaging, name =>
             {
                 names.Add(name);
@@ -49,20 +49,5 @@ public static class ServerExtensions
             }
             return database;
         });
-    }
-
-    static async Task CreateDatabasesAsync(string serverConnectionString, IEnumerable<string> names, CancellationToken ct)
-    {
-        await using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(serverConnectionString) { Database = "postgres" }.ConnectionString);
-        await connection.OpenAsync(ct);
-        foreach (var name in names.Distinct())
-        {
-            await using var exists = new NpgsqlCommand("SELECT 1 FROM pg_database WHERE datname = $1", connection) { Parameters = { new() { Value = name } } };
-            if (await exists.ExecuteScalarAsync(ct) is null)
-            {
-                await using var create = new NpgsqlCommand($"CREATE DATABASE \"{name}\"", connection);
-                await create.ExecuteNonQueryAsync(ct);
-            }
-        }
     }
 }
