@@ -37,4 +37,12 @@ public record PipelineDefined(
     DriftPolicy Drift,
     string DefinitionHash,
     Guid CorrelationId,
-    DateTimeOffset OccurredAt);
+    DateTimeOffset OccurredAt,
+    ServingPolicy? Serving = null,
+    AlertsPolicy? Alerts = null);
+
+/// <summary>How Serving treats the pipeline's model: the share of requests the latest non-champion version also predicts on (shadow), logged and never returned.</summary>
+public record ServingPolicy(double ShadowShare);
+
+/// <summary>Where the model's <c>DriftDetected</c>, <c>TrainingFailed</c> and <c>ModelPromoted</c> are POSTed as JSON; null for nowhere.</summary>
+public record AlertsPolicy(string? Webhook);

@@ -34,7 +34,9 @@ public sealed record PipelineDefinition(
         new RetrainPolicy(Retrain.MinNewRows, Retrain.OnDrift, Retrain.CooldownSeconds),
         Promotion.ToPolicy(),
         new DriftPolicy(Drift.WindowRows, Drift.Psi, Drift.KsPValue, Drift.DriftShare),
-        hash, correlationId, at);
+        hash, correlationId, at,
+        new ServingPolicy(Serving.ShadowShare),
+        new AlertsPolicy(Alerts.Webhook));
 }
 
 public sealed record TrainerDefinition(string Name, SortedDictionary<string, double> Params);
