@@ -1,6 +1,10 @@
 namespace MlOps.Contracts;
 
-/// <summary>A window of predictions served; inputs and outputs live in the blob store under <paramref name="BlobRef"/>.</summary>
+/// <summary>
+/// A window of predictions served; inputs and outputs live in the blob store under <paramref name="BlobRef"/> as
+/// NDJSON, one prediction per line (docs/prediction-logs.md).
+/// </summary>
+/// <param name="Shadow">True when <paramref name="Version"/> predicted in shadow: its outputs were logged, never returned.</param>
 public record PredictionsLogged(
     string Model,
     int Version,
@@ -9,7 +13,8 @@ public record PredictionsLogged(
     int Count,
     string BlobRef,
     Guid CorrelationId,
-    DateTimeOffset OccurredAt);
+    DateTimeOffset OccurredAt,
+    bool Shadow = false);
 
 public record FeedbackItem(Guid PredictionId, string Label);
 
