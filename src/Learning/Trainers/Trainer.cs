@@ -38,7 +38,7 @@ public static class Trainer
         var transforms = TransformFitter.Fit(frame, inputs, family.Style(spec.Trainer));
         var x = transforms.EncodeColumnsReadOnly(frame, spec.MaxDegreeOfParallelism);
         var (estimator, importance) = family.Fit(new TrainingInput(spec.Trainer, spec.Task, x, transforms.FeatureNames, y, classes.Length,
-            spec.Parameters, spec.Seed, spec.MaxDegreeOfParallelism));
+            spec.Parameters, spec.Seed, spec.MaxDegreeOfParallelism, spec.Progress));
         var info = new ModelInfo(spec.Task, spec.Trainer, spec.Target, classes, hyper, spec.Seed, frame.RowCount);
         var ranked = new List<FeatureImportance>(importance.Length);
         for (var f = 0; f < importance.Length; f++) ranked.Add(new FeatureImportance(transforms.FeatureNames[f], importance[f]));

@@ -86,7 +86,13 @@ public sealed class RunExecutor(IServiceScopeFactory scopes, IBlobStore blobs, I
         using (Phase(run, "fit"))
         {
             await SetPhaseAsync(db, run, "fitting", ct);
-            model = await Task.Run(() => Trainer.Train(train, spec), ct);
+            var progress = new FitProgress();
+            var fit = Task.Run(() => Trainer.Train(train, spec with { Progress = progress }), ct);
+            // The fit reports each round to a counter; the run's record is brought up to date at most once a second.
+            while (await Task.WhenAny(fit, Task.Delay(options.Value.ProgressInterval, ct)) != fit)
+                await SaveProgressAsync(db, run, progress, ct);
+            model = await fit;
+            await SaveProgressAsync(db, run, progress, ct);
         }
         run.Timings["fit"] = fitClock.Elapsed.TotalSeconds;
 
@@ -254,6 +260,38 @@ public sealed class RunExecutor(IServiceScopeFactory scopes, IBlobStore blobs, I
     string CodeVersion() => options.Value.CodeVersion is { Length: > 0 } configured
         ? configured
         : "learning " + (typeof(Trainer).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown");
+
+    async Task SaveProgressAsync(TrainingDbContext db, TrainingRun run, FitProgress progress, CancellationToken ct)
+    {
+        var (done, total) = progress.Latest;
+        if (total == 0 || (run.RoundsDone == done && run.RoundsTotal == total))
+            return;
+        run.RoundsDone = done;
+        run.RoundsTotal = total;
+        Activity.Current?.SetTag("mlops.rounds_done", done);
+        TrainingTelemetry.RoundsFitted.Add(done - (progress.Saved ?? 0), new KeyValuePair<string, object?>("mlops.pipeline", run.Pipeline));
+        progress.Saved = done;
+        await db.SaveChangesAsync(ct);
+    }
+
+    /// <summary>The latest round a fit reported, read by the run's loop (reports come from the fitting thread).</summary>
+    sealed class FitProgress : IProgress<TrainingProgress>
+    {
+        long _latest;
+
+        public int? Saved { get; set; }
+
+        public (int Done, int Total) Latest
+        {
+            get
+            {
+                var v = Interlocked.Read(ref _latest);
+                return ((int)(v & 0xFFFFFFFF), (int)(v >> 32));
+            }
+        }
+
+        public void Report(TrainingProgress value) => Interlocked.Exchange(ref _latest, ((long)value.TotalRounds << 32) | (uint)value.Rounds);
+    }
 
     async Task SetPhaseAsync(TrainingDbContext db, TrainingRun run, string phase, CancellationToken ct)
     {

@@ -52,6 +52,9 @@ public sealed class ContinuousTrainingTests(InfrastructureFixture infra)
         Assert.Equal(v1.GetProperty("runId").GetGuid(), run.GetProperty("runId").GetGuid());
         Assert.Equal(v1.GetProperty("artifactHash").GetString(), run.GetProperty("artifactHash").GetString());
         Assert.Equal(1461 - run.GetProperty("holdout").GetProperty("rows").GetInt64(), run.GetProperty("trainRows").GetInt64());
+        // One round asked for, one built: the progress the run showed while fitting ends complete.
+        Assert.Equal(1, run.GetProperty("progress").GetProperty("roundsDone").GetInt32());
+        Assert.Equal(1, run.GetProperty("progress").GetProperty("roundsTotal").GetInt32());
 
         // The artifact downloads by version, its SHA-256 is the recorded hash, and it loads.
         var bytes = await loop.Registry.Client.GetByteArrayAsync($"models/{name}/versions/1/artifact");
