@@ -25,6 +25,18 @@ public sealed class PlatformFixture : IAsyncLifetime
 
     public string StateDir => _stateDir;
 
+    /// <summary>The key of the dashboard's telemetry HTTP API (<c>/api/telemetry/…</c>), which the tests read traces from.</summary>
+    public string DashboardApiKey { get; } = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
+
+    /// <summary>A client for the dashboard's telemetry API, with its key.</summary>
+    public async Task<HttpClient> TelemetryClientAsync()
+    {
+        var login = await App.GetDashboardUrlAsync() ?? throw new InvalidOperationException("the dashboard has no URL");
+        var client = new HttpClient { BaseAddress = new Uri(login.GetLeftPart(UriPartial.Authority)), Timeout = TimeSpan.FromSeconds(30) };
+        client.DefaultRequestHeaders.Add("X-API-Key", DashboardApiKey);
+        return client;
+    }
+
     public async Task InitializeAsync()
     {
         string Url() => $"http://127.0.0.1:{FreePort()}";
@@ -36,6 +48,7 @@ public sealed class PlatformFixture : IAsyncLifetime
             $"--ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL={Url()}",
             $"--ASPIRE_DASHBOARD_OTLP_HTTP_ENDPOINT_URL={Url()}",
             $"--ASPIRE_RESOURCE_SERVICE_ENDPOINT_URL={Url()}",
+            $"--AppHost:DashboardApiKey={DashboardApiKey}",
         ];
         using var cts = new CancellationTokenSource(StartTimeout);
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(

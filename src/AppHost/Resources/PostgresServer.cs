@@ -141,7 +141,8 @@ public static class PostgresServerExtensions
     /// <summary>Creates each database that does not exist yet on the server; returns the ones it created.</summary>
     public static async Task<List<string>> EnsureDatabasesAsync(string serverConnectionString, IEnumerable<string> names, CancellationToken ct)
     {
-        await using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(serverConnectionString) { Database = "postgres" }.ConnectionString);
+        // No pooling: after a restart of the server a pooled connection would be one it has already terminated.
+        await using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(serverConnectionString) { Database = "postgres", Pooling = false }.ConnectionString);
         await connection.OpenAsync(ct);
         var created = new List<string>();
         foreach (var name in names.Distinct())
