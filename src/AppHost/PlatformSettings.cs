@@ -5,7 +5,8 @@ using MlOps.AppHost.Resources;
 namespace MlOps.AppHost;
 
 /// <summary>The AppHost's settings (section <c>AppHost</c>, environment <c>AppHost__*</c> or <c>--AppHost:*</c>).</summary>
-public sealed record PlatformSettings(string StateDir, bool FreePorts, IConfigurationSection Ports, string? Messaging, string? Postgres)
+/// <param name="Containers"><c>AppHost:Containers=true</c>: RabbitMQ and PostgreSQL as Aspire's container resources (needs a container runtime).</param>
+public sealed record PlatformSettings(string StateDir, bool FreePorts, IConfigurationSection Ports, string? Messaging, string? Postgres, bool Containers = false)
 {
     public const string Section = "AppHost";
 
@@ -54,7 +55,8 @@ public sealed record PlatformSettings(string StateDir, bool FreePorts, IConfigur
             section.GetValue("FreePorts", false),
             section.GetSection("Ports"),
             builder.Configuration.GetConnectionString("messaging"),
-            builder.Configuration.GetConnectionString("postgres"));
+            builder.Configuration.GetConnectionString("postgres"),
+            section.GetValue("Containers", false));
     }
 
     /// <summary>A service's port: <c>AppHost:Ports:&lt;name&gt;</c>, else a free one with <c>AppHost:FreePorts</c>, else the documented default.</summary>
