@@ -28,6 +28,11 @@ public sealed class FollowChampionConsumer(MonitoringDbContext db, TimeProvider 
             logger.LogInformation("{Model}: promotion of v{Version} at {At} is older than the champion's ({Last}); champion unchanged", p.Model, p.Version, p.OccurredAt, last);
             return;
         }
+        if (model.ChampionVersion == p.Version && model.ChampionArtifactHash == p.ArtifactHash)
+        {
+            logger.LogInformation("{Model}: v{Version} is already the champion; its windows go on", p.Model, p.Version);
+            return;
+        }
         var reference = await db.References.SingleOrDefaultAsync(r => r.Model == p.Model && r.ArtifactHash == p.ArtifactHash, ct);
         if (reference is not null) reference.Version = p.Version;
 
