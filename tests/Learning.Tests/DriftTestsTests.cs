@@ -98,6 +98,19 @@ public sealed class DriftTestsTests
     }
 
     [Fact]
+    public void Large_windows_are_sorted_exactly_and_psi_from_sorted_values_equals_psi_by_bins()
+    {
+        var random = new Random(9);
+        var values = Enumerable.Range(0, 50_000).Select(_ => Math.Round((random.NextDouble() - 0.3) * 1e3, 3)).Append(-0.0).Append(double.MaxValue).Append(-1e-300).ToArray();
+        var sorted = values.ToArray();
+        DriftTests.SortValues(sorted);
+        Assert.Equal(values.Order().ToArray(), sorted);
+
+        var reference = Profile(Column.Numeric("x", ColumnType.Float, [.. Enumerable.Range(0, 3000).Select(i => Math.Round(i * 0.37 % 400, 1))]));
+        Close(DriftStatistics.PopulationStabilityIndex(reference, values), DriftStatistics.PopulationStabilityIndexOfSorted(reference, sorted), 1e-12);
+    }
+
+    [Fact]
     public void Jensen_Shannon_matches_scipy_jensenshannon()
     {
         Close(0.8325546111576977, DriftTests.JensenShannon([1.0, 0.0, 0.0], [0.0, 1.0, 0.0]));
