@@ -22,9 +22,10 @@ public sealed class MonitoringServices : IAsyncDisposable
     readonly NpgsqlDataSource _blobData;
     readonly IBusControl _bus;
 
-    MonitoringServices(ServiceProcess monitoring, NpgsqlDataSource blobData, IBusControl bus, WebhookReceiver webhook)
+    MonitoringServices(ServiceProcess monitoring, string database, NpgsqlDataSource blobData, IBusControl bus, WebhookReceiver webhook)
     {
         Monitoring = monitoring;
+        Database = database;
         _blobData = blobData;
         Blobs = new PostgresBlobStore(blobData);
         _bus = bus;
@@ -32,6 +33,8 @@ public sealed class MonitoringServices : IAsyncDisposable
     }
 
     public ServiceProcess Monitoring { get; }
+    /// <summary>Monitoring's own database, for what only its tables show (the outbox's trace parents).</summary>
+    public string Database { get; }
     public IBlobStore Blobs { get; }
     public IPublishEndpoint Bus => _bus;
     public WebhookReceiver Webhook { get; }
@@ -60,17 +63,18 @@ public sealed class MonitoringServices : IAsyncDisposable
             }));
         });
         await bus.StartAsync();
+        var database = await infra.CreateDatabaseAsync("monitoringdb");
         var monitoring = await ServiceProcess.StartAsync("Monitoring", new Dictionary<string, string>
         {
             ["ConnectionStrings__messaging"] = messaging,
             ["ConnectionStrings__blobs"] = blobs,
-            ["ConnectionStrings__monitoringdb"] = await infra.CreateDatabaseAsync("monitoringdb"),
+            ["ConnectionStrings__monitoringdb"] = database,
             ["Monitoring__Alerts__FirstRetryDelay"] = "00:00:00.300",
             ["Monitoring__Alerts__PollInterval"] = "00:00:00.200",
             ["Monitoring__Alerts__MaxAttempts"] = "4",
             ["Monitoring__Alerts__Timeout"] = "00:00:05",
         });
-        services = new MonitoringServices(monitoring, blobData, bus, WebhookReceiver.Start());
+        services = new MonitoringServices(monitoring, database, blobData, bus, WebhookReceiver.Start());
         return services;
     }
 

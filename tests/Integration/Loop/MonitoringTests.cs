@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -170,6 +171,35 @@ public sealed class MonitoringTests(InfrastructureFixture infra, MonitoringFixtu
         Assert.Equal(5, message.GetProperty("features").GetArrayLength());
         Assert.True(message.GetProperty("driftShare").GetDouble() >= 0.5);
         Assert.Equal(2, Of("TrainingFailed").Length);
+    }
+
+    [Fact]
+    public async Task DriftDetected_continues_the_trace_of_the_prediction_log_that_filled_its_window()
+    {
+        var m = await fixture.GetAsync(infra);
+        var model = LoopData.Name("trace");
+        await StartModelAsync(m, model, windowRows: 300, cooldownSeconds: 0);
+        using var source = new ActivitySource("MlOps.Tests.Monitoring");
+        using var listener = new ActivityListener
+        {
+            ShouldListenTo = s => s.Name is "MlOps.Tests.Monitoring" or "MassTransit",
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+        };
+        ActivitySource.AddActivityListener(listener);
+        ActivityTraceId trace;
+        using (var serving = source.StartActivity("log predictions"))
+        {
+            trace = serving!.TraceId;
+            await m.LogAsync(model, 1, MonitoringData.Rows("New York", 0, 1, 300));
+        }
+        await DriftsOfAsync(m, model, 1, settleSeconds: 0);
+
+        await using var db = Npgsql.NpgsqlDataSource.Create(m.Database);
+        await using var command = db.CreateCommand("""SELECT "TraceParent" FROM outbox_messages WHERE "MessageType" = 'MlOps.Contracts.DriftDetected' AND "Body"->>'model' = $1""");
+        command.Parameters.AddWithValue(model);
+        var parent = (string?)await command.ExecuteScalarAsync();
+        Assert.True(ActivityContext.TryParse(parent, null, out var context), $"DriftDetected has no trace parent ({parent})");
+        Assert.Equal(trace, context.TraceId);
     }
 
     [Fact]
