@@ -101,7 +101,7 @@ public sealed class MonitoringServices : IAsyncDisposable
     }
 }
 
-/// <summary>An HTTP endpoint that records every POST and answers 500 to the first <see cref="FailFirst"/> attempts of an event type.</summary>
+/// <summary>An HTTP endpoint that records every POST and answers 500 to the first <see cref="FailFirst"/> attempts of an event type (always under <c>down/</c>).</summary>
 public sealed class WebhookReceiver : IDisposable
 {
     readonly HttpListener _listener = new();
@@ -134,7 +134,9 @@ public sealed class WebhookReceiver : IDisposable
             // Failures are counted per model and event, so tests of different models do not share them.
             var key = name + "/" + body.GetProperty("model").GetString();
             var attempt = _attempts.AddOrUpdate(key, 1, (_, n) => n + 1);
-            var status = attempt <= FailFirst ? 500 : 200;
+            // Under …/hook/down/ the receiver is an endpoint that never recovers.
+            var down = context.Request.Url!.AbsolutePath.Contains("/down/", StringComparison.Ordinal);
+            var status = down || attempt <= FailFirst ? 500 : 200;
             Received.Enqueue((name, body, status));
             context.Response.StatusCode = status;
             context.Response.Close();

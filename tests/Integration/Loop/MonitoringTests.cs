@@ -203,6 +203,31 @@ public sealed class MonitoringTests(InfrastructureFixture infra, MonitoringFixtu
     }
 
     [Fact]
+    public async Task An_alert_to_a_webhook_that_keeps_failing_is_given_up_after_the_configured_attempts_and_kept_as_failed()
+    {
+        var m = await fixture.GetAsync(infra);
+        var model = LoopData.Name("down");
+        await StartModelAsync(m, model, windowRows: 100, cooldownSeconds: 0, webhook: m.Webhook.Url + "down/");
+        await m.Bus.Publish(new TrainingFailed(Guid.NewGuid(), model, "no rows", "manual", Guid.NewGuid(), DateTimeOffset.UtcNow));
+
+        await using var db = Npgsql.NpgsqlDataSource.Create(m.Database);
+        await using var command = db.CreateCommand("""SELECT "Status", "Attempts", "LastError" FROM alerts WHERE "Model" = $1 AND "Event" = 'TrainingFailed'""");
+        command.Parameters.AddWithValue(model);
+        (string Status, int Attempts, string? Error) row = default;
+        await Eventually.UntilAsync(async () =>
+        {
+            await using var reader = await command.ExecuteReaderAsync();
+            if (!await reader.ReadAsync()) return false;
+            row = (reader.GetString(0), reader.GetInt32(1), reader.IsDBNull(2) ? null : reader.GetString(2));
+            return row.Status != "pending";
+        }, TimeSpan.FromSeconds(30), "the alert given up");
+        Assert.Equal(("failed", 4), (row.Status, row.Attempts));
+        Assert.Contains("500", row.Error);
+        await Task.Delay(TimeSpan.FromSeconds(1.5));
+        Assert.Equal(4, m.Webhook.Received.Count(r => r.Event == "TrainingFailed" && r.Body.GetProperty("model").GetString() == model));
+    }
+
+    [Fact]
     public async Task Unknown_models_are_404_and_invalid_names_400_as_problem_json()
     {
         var m = await fixture.GetAsync(infra);
