@@ -14,7 +14,11 @@ public sealed record TabularProblem(string Kind, string? Column, string Descript
 public sealed record ColumnStatistics(string Name, string Type, long Count, long Nulls, long NonFinite, double? Mean, double? Std, double? Min, double? Max, long Distinct);
 
 /// <summary>What one streaming pass over a batch found: its columns with inferred types, its row count, and its problems.</summary>
-public sealed record TabularScan(IReadOnlyList<ScannedColumn> Columns, long Rows, IReadOnlyList<TabularProblem> Problems, long ProblemCount, IReadOnlyList<ColumnStatistics> Statistics);
+public sealed record TabularScan(IReadOnlyList<ScannedColumn> Columns, long Rows, IReadOnlyList<TabularProblem> Problems, long ProblemCount, IReadOnlyList<ColumnStatistics> Statistics)
+{
+    /// <summary>Every problem a scan reports is an error for the batch.</summary>
+    public bool HasErrors => ProblemCount > 0;
+}
 
 /// <summary>The two batch formats, by the names the data plane uses.</summary>
 public static class TabularFormats
