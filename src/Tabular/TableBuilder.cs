@@ -11,7 +11,7 @@ namespace MlOps.Tabular;
 /// after earlier stretches kept it as numbers cannot be joined, and <see cref="NeedsSecondPass"/> asks the reader to read
 /// the batch again knowing the text columns from the start.
 /// </summary>
-internal sealed class TableBuilder(Func<string, bool> startAsText) : ITabularPartitionedVisitor
+internal sealed class TableBuilder(Func<string, bool> startAsText, int capacity) : ITabularPartitionedVisitor
 {
     readonly List<ColumnState> _columns = [];
     Part? _sequential;
@@ -19,20 +19,67 @@ internal sealed class TableBuilder(Func<string, bool> startAsText) : ITabularPar
     public bool NeedsSecondPass { get; private set; }
     public IReadOnlyList<ColumnState> Columns => _columns;
 
-    internal sealed class ColumnState(string name, bool text)
+    /// <summary>
+    /// One column's values so far, written straight into the array the table will hold: its length is the batch's row
+    /// count when known (or an upper bound), so no stretch is copied twice.
+    /// </summary>
+    internal sealed class ColumnState(string name, bool text, int capacity)
     {
         public string Name { get; } = name;
-        public bool Text { get; set; } = text;
+        public bool Text { get; private set; } = text;
         public bool HasNumbers { get; set; }
-        public long Rows { get; set; }
-        public List<double[]> Numbers { get; } = [];
-        public List<int[]> Codes { get; } = [];
+        public int Rows { get; set; }
+        public double[]? Numbers { get; private set; }
+        public int[]? Codes { get; private set; }
         public Utf8ValueCounter Categories { get; } = new();
+
+        public Span<double> NumbersFor(int rows)
+        {
+            Numbers ??= new double[Math.Max(capacity, rows)];
+            var numbers = Numbers;
+            Grow(ref numbers, Rows + rows);
+            Numbers = numbers;
+            return Numbers.AsSpan(Rows, rows);
+        }
+
+        public Span<int> CodesFor(int rows)
+        {
+            if (Codes is null)
+            {
+                Codes = new int[Math.Max(capacity, Rows + rows)];
+                Codes.AsSpan(0, Rows).Fill(-1);
+            }
+            var codes = Codes;
+            Grow(ref codes, Rows + rows);
+            Codes = codes;
+            return Codes.AsSpan(Rows, rows);
+        }
+
+        public void BecomeText()
+        {
+            Text = true;
+            Numbers = null;
+        }
+
+        /// <summary>The values as an array of exactly <see cref="Rows"/> (a copy only when the capacity was not exact).</summary>
+        public T[] Exact<T>(T[]? values)
+        {
+            values ??= [];
+            if (values.Length != Rows)
+                Array.Resize(ref values, Rows);
+            return values;
+        }
+
+        static void Grow<T>(ref T[] values, int needed)
+        {
+            if (needed > values.Length)
+                Array.Resize(ref values, Math.Max(needed, values.Length + values.Length / 4));
+        }
     }
 
     public void OnColumn(int index, string name, long precedingRows)
     {
-        _columns.Add(new ColumnState(name, startAsText(name)));
+        _columns.Add(new ColumnState(name, startAsText(name), capacity));
         // NDJSON: a key that first appears late; the rows before lacked it.
         _sequential?.AddColumn(precedingRows);
     }
@@ -65,13 +112,8 @@ internal sealed class TableBuilder(Func<string, bool> startAsText) : ITabularPar
                     return;
                 }
                 if (!column.Text)
-                {
-                    column.Text = true;
-                    column.Numbers.Clear();
-                    if (column.Rows > 0)
-                        column.Codes.Add(Missing((int)column.Rows));
-                }
-                column.Codes.Add(p.GlobalCodes(c, column.Categories));
+                    column.BecomeText();
+                p.GlobalCodes(c, column.Categories, column.CodesFor(p.Rows));
             }
             else if (column.Text)
             {
@@ -80,22 +122,16 @@ internal sealed class TableBuilder(Func<string, bool> startAsText) : ITabularPar
                     NeedsSecondPass = true;
                     return;
                 }
-                column.Codes.Add(Missing(p.Rows));
+                column.CodesFor(p.Rows).Fill(-1);
             }
             else
             {
-                column.Numbers.Add(p.Numbers(c));
+                p.Numbers(c).CopyTo(column.NumbersFor(p.Rows));
                 column.HasNumbers |= p.SawNumber(c);
             }
-            column.Rows += p.Rows;
         }
-    }
-
-    static int[] Missing(int rows)
-    {
-        var codes = new int[rows];
-        codes.AsSpan().Fill(-1);
-        return codes;
+        foreach (var column in _columns)
+            column.Rows += p.Rows;
     }
 
     /// <summary>After the sequential path: its one part joined as the only stretch, each column as numbers or text by its final type.</summary>
@@ -106,11 +142,13 @@ internal sealed class TableBuilder(Func<string, bool> startAsText) : ITabularPar
         for (var c = 0; c < _columns.Count; c++)
         {
             var column = _columns[c];
-            column.Text = !ColumnTypes.IsNumeric(types[c]);
-            if (column.Text)
-                column.Codes.Add(p.GlobalCodes(c, column.Categories));
+            if (!ColumnTypes.IsNumeric(types[c]))
+            {
+                column.BecomeText();
+                p.GlobalCodes(c, column.Categories, column.CodesFor(p.Rows));
+            }
             else
-                column.Numbers.Add(p.Numbers(c));
+                p.Numbers(c).CopyTo(column.NumbersFor(p.Rows));
             column.Rows = p.Rows;
         }
         _sequential = null;
@@ -122,10 +160,12 @@ internal sealed class TableBuilder(Func<string, bool> startAsText) : ITabularPar
         readonly bool[] _text;
         readonly bool _keepBoth;
         readonly int _expectedRows;
-        readonly List<Growing<double>> _numbers = [];
-        readonly List<Growing<int>> _codes = [];
-        readonly List<bool> _hasNumbers = [], _hasCodes = [], _sawNumber = [];
-        readonly List<Utf8ValueCounter?> _local = [];
+        // Per column; arrays rather than lists, as the row loop reads them once per value.
+        Growing<double>[] _numbers = [];
+        Growing<int>[] _codes = [];
+        bool[] _hasNumbers = [], _hasCodes = [], _sawNumber = [];
+        Utf8ValueCounter?[] _local = [];
+        int _columns;
         bool[]? _retryText;
         byte[] _utf8 = new byte[256];
 
@@ -147,39 +187,46 @@ internal sealed class TableBuilder(Func<string, bool> startAsText) : ITabularPar
         {
             var numbers = !isText || _keepBoth;
             var codes = isText || _keepBoth;
-            _numbers.Add(numbers ? new Growing<double>(_expectedRows) : default);
-            _codes.Add(codes ? new Growing<int>(_expectedRows) : default);
-            _hasNumbers.Add(numbers);
-            _hasCodes.Add(codes);
-            _sawNumber.Add(false);
-            _local.Add(codes ? new Utf8ValueCounter() : null);
-            var c = _numbers.Count - 1;
+            var c = _columns++;
+            if (c == _numbers.Length)
+            {
+                var size = Math.Max(4, 2 * c);
+                Array.Resize(ref _numbers, size);
+                Array.Resize(ref _codes, size);
+                Array.Resize(ref _hasNumbers, size);
+                Array.Resize(ref _hasCodes, size);
+                Array.Resize(ref _sawNumber, size);
+                Array.Resize(ref _local, size);
+            }
+            _numbers[c] = numbers ? new Growing<double>(_expectedRows) : default;
+            _codes[c] = codes ? new Growing<int>(_expectedRows) : default;
+            _hasNumbers[c] = numbers;
+            _hasCodes[c] = codes;
+            _local[c] = codes ? new Utf8ValueCounter() : null;
             for (long r = 0; r < precedingRows; r++)
                 AddMissing(c);
         }
 
         public bool IsText(int c) => _hasCodes[c];
         public bool SawNumber(int c) => _sawNumber[c];
-        public double[] Numbers(int c) => _numbers[c].Span.ToArray();
+        public ReadOnlySpan<double> Numbers(int c) => _numbers[c].Span;
 
         public ITabularPartVisitor? Retry() => _retryText is { } text ? new Part(text, _keepBoth, Math.Max(_expectedRows, Rows)) : null;
 
         /// <summary>The stretch's codes renumbered into the column's dictionary, which keeps the order of first appearance.</summary>
-        public int[] GlobalCodes(int c, Utf8ValueCounter global)
+        public void GlobalCodes(int c, Utf8ValueCounter global, Span<int> result)
         {
             var codes = _codes[c].Span;
-            var result = new int[codes.Length];
             if (_local[c] is not { } local)
             {
-                result.AsSpan().Fill(-1);
-                return result;
+                result.Fill(-1);
+                return;
             }
             var map = new int[local.Count];
             for (var id = 0; id < map.Length; id++)
                 map[id] = global.Intern(local.ValueAt(id));
             for (var r = 0; r < codes.Length; r++)
                 result[r] = codes[r] < 0 ? -1 : map[codes[r]];
-            return result;
         }
 
         [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot: once per value
@@ -187,7 +234,7 @@ internal sealed class TableBuilder(Func<string, bool> startAsText) : ITabularPar
         {
             if (_retryText is not null)
                 return;
-            var columns = _numbers.Count;
+            var columns = _columns;
             for (var c = 0; c < columns; c++)
             {
                 if (row.IsMissing(c))
@@ -198,7 +245,7 @@ internal sealed class TableBuilder(Func<string, bool> startAsText) : ITabularPar
                 if (!_hasNumbers[c])
                 {
                     // A text column: no number to parse.
-                    CollectionsMarshal(_codes, c).Add(_local[c]!.Intern(row.Utf8(c)));
+                    _codes[c].Add(_local[c]!.Intern(row.Utf8(c)));
                     continue;
                 }
                 var isNumber = row.TryGetNumber(c, out var x);
@@ -231,9 +278,9 @@ internal sealed class TableBuilder(Func<string, bool> startAsText) : ITabularPar
         void AddMissing(int c)
         {
             if (_hasNumbers[c])
-                CollectionsMarshal(_numbers, c).Add(double.NaN);
+                _numbers[c].Add(double.NaN);
             if (_hasCodes[c])
-                CollectionsMarshal(_codes, c).Add(-1);
+                _codes[c].Add(-1);
         }
 
         /// <summary>Adds a present value; false when the stretch must be read again with this column as text.</summary>
@@ -242,13 +289,13 @@ internal sealed class TableBuilder(Func<string, bool> startAsText) : ITabularPar
         {
             if (_hasNumbers[c])
             {
-                CollectionsMarshal(_numbers, c).Add(isNumber ? x : double.NaN);
+                _numbers[c].Add(isNumber ? x : double.NaN);
                 if (isNumber)
                     _sawNumber[c] = true;
             }
             if (_hasCodes[c])
             {
-                CollectionsMarshal(_codes, c).Add(_local[c]!.Intern(utf8));
+                _codes[c].Add(_local[c]!.Intern(utf8));
                 return true;
             }
             if (isNumber)
@@ -273,8 +320,5 @@ internal sealed class TableBuilder(Func<string, bool> startAsText) : ITabularPar
             _local[c] = local;
             return true;
         }
-
-        static ref Growing<T> CollectionsMarshal<T>(List<Growing<T>> list, int i) =>
-            ref System.Runtime.InteropServices.CollectionsMarshal.AsSpan(list)[i];
     }
 }

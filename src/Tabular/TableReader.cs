@@ -13,6 +13,13 @@ public sealed record TableReadOptions
 
     public TabularLimits Limits { get; init; } = new(MaxColumns: 100_000, MaxFieldLength: 1 << 24);
 
+    /// <summary>
+    /// The batch's row count when the caller knows it (a dataset version records each batch's rows): the columns are
+    /// then allocated once at their final length. Without it a CSV batch is first counted (its line breaks, a quick
+    /// pass over the bytes), so values are never copied from a grown array into an exact one.
+    /// </summary>
+    public long? ExpectedRows { get; init; }
+
     public static TableReadOptions Default { get; } = new();
 }
 
@@ -30,10 +37,11 @@ public static class TableReader
         var forced = Normalised(options.ColumnTypes);
         bool StartAsText(string name) => forced.TryGetValue(name, out var t) && !ColumnTypes.IsNumeric(t);
         HashSet<string>? textColumns = null;
+        var capacity = (int)Math.Min(Array.MaxLength, options.ExpectedRows ?? (format == TabularFormats.Csv ? CountRecords(open) : 0));
         while (true)
         {
             var known = textColumns;
-            var builder = new TableBuilder(name => StartAsText(name) || known?.Contains(name) == true);
+            var builder = new TableBuilder(name => StartAsText(name) || known?.Contains(name) == true, capacity);
             TabularScan scan;
             using (var stream = open())
             {
@@ -74,6 +82,35 @@ public static class TableReader
             stream.Position = start;
             return new NonClosing(stream);
         }, format, options);
+    }
+
+    /// <summary>
+    /// An upper bound on the records of a CSV batch after its header: its lines (ended by LF, CRLF or CR alone, the last
+    /// one perhaps unended) less one. Exact for a file without blank lines or line breaks inside quoted fields.
+    /// </summary>
+    static long CountRecords(Func<Stream> open)
+    {
+        using var stream = open();
+        var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(1 << 20);
+        try
+        {
+            long lf = 0, cr = 0;
+            byte last = (byte)'\n';
+            int n;
+            while ((n = stream.Read(buffer, 0, buffer.Length)) > 0)
+            {
+                var span = buffer.AsSpan(0, n);
+                lf += span.Count((byte)'\n');
+                cr += span.Count((byte)'\r');
+                last = span[^1];
+            }
+            var lines = Math.Max(lf, cr) + (last is (byte)'\n' or (byte)'\r' ? 0 : 1);
+            return Math.Max(0, lines - 1);
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
+        }
     }
 
     /// <summary>NDJSON when the first character that is not a byte order mark or white space opens an object, else CSV.</summary>
@@ -127,8 +164,7 @@ public static class TableReader
 
     static TypedColumn FromNumbers(TableBuilder.ColumnState state, string type, ScannedColumn info)
     {
-        var values = Concat(state.Numbers, (int)state.Rows);
-        state.Numbers.Clear();
+        var values = state.Exact(state.Numbers);
         switch (type)
         {
             case ColumnTypes.Integer when info.Type == ColumnTypes.Float:
@@ -146,8 +182,7 @@ public static class TableReader
 
     static TypedColumn FromText(TableBuilder.ColumnState state, string type, ScannedColumn info)
     {
-        var codes = Concat(state.Codes, (int)state.Rows);
-        state.Codes.Clear();
+        var codes = state.Exact(state.Codes);
         var categories = new string[state.Categories.Count];
         for (var i = 0; i < categories.Length; i++)
             categories[i] = state.Categories.StringAt(i);
@@ -190,20 +225,6 @@ public static class TableReader
             default:
                 return false;
         }
-    }
-
-    static T[] Concat<T>(List<T[]> segments, int rows)
-    {
-        if (segments.Count == 1 && segments[0].Length == rows)
-            return segments[0];
-        var result = new T[rows];
-        var at = 0;
-        foreach (var segment in segments)
-        {
-            segment.CopyTo(result, at);
-            at += segment.Length;
-        }
-        return result;
     }
 
     sealed class NonClosing(Stream inner) : ForwardOnlyStream

@@ -11,18 +11,22 @@ namespace MlOps.Training.Runs;
 /// </summary>
 public sealed class DatasetLoader(IBlobStore blobs)
 {
-    public async Task<TabularFrame> LoadAsync(IReadOnlyList<string> batchHashes, CancellationToken ct)
+    /// <param name="batchRows">Each batch's rows as the version records them, when known: the columns are then allocated once.</param>
+    public async Task<TabularFrame> LoadAsync(IReadOnlyList<string> batchHashes, CancellationToken ct, IReadOnlyList<long>? batchRows = null)
     {
         if (batchHashes.Count == 0)
             throw new TrainingInputException("The dataset version has no batches: no rows to train on.");
         var tables = new List<TypedTable>(batchHashes.Count);
-        foreach (var hash in batchHashes)
-            tables.Add(await Task.Run(() => Read(hash, ct), ct));
+        for (var b = 0; b < batchHashes.Count; b++)
+        {
+            var (hash, rows) = (batchHashes[b], batchRows?.Count == batchHashes.Count ? batchRows[b] : (long?)null);
+            tables.Add(await Task.Run(() => Read(hash, rows, ct), ct));
+        }
         try { return TabularFrame.FromTable(TableConcat.Concat(tables)); }
         catch (TabularFormatException e) { throw new TrainingInputException($"The dataset version cannot be read: {e.Message}"); }
     }
 
-    TypedTable Read(string hash, CancellationToken ct)
+    TypedTable Read(string hash, long? rows, CancellationToken ct)
     {
         string format;
         using (var head = Open(hash, ct))
@@ -31,7 +35,7 @@ public sealed class DatasetLoader(IBlobStore blobs)
             var n = head.ReadAtLeast(bytes, bytes.Length, throwOnEndOfStream: false);
             format = TableReader.DetectFormat(bytes.AsSpan(0, n));
         }
-        try { return TableReader.Read(() => Open(hash, ct), format); }
+        try { return TableReader.Read(() => Open(hash, ct), format, new TableReadOptions { ExpectedRows = rows }); }
         catch (TabularFormatException e) { throw new TrainingInputException($"Batch {hash} cannot be read: {e.Message}"); }
     }
 
