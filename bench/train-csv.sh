@@ -35,7 +35,8 @@ label, times, out = sys.argv[1], open(sys.argv[2]).read(), open(sys.argv[3]).rea
 line = [l for l in out.splitlines() if l.strip().startswith("{")][-1]
 r = json.loads(line)
 wall = re.search(r"Elapsed \(wall clock\) time \(h:mm:ss or m:ss\): (.*)", times).group(1).split(":")
-r.update(engine=label, set="binary", wallSeconds=sum(float(p) * 60 ** i for i, p in enumerate(reversed(wall))),
+cpu = sum(float(re.search(rf"{k} time \(seconds\): ([\d.]+)", times).group(1)) for k in ("User", "System"))
+r.update(engine=label, set="binary", wallSeconds=sum(float(p) * 60 ** i for i, p in enumerate(reversed(wall))), cpuSeconds=cpu,
          peakRssMb=int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", times).group(1)) / 1024)
 print(json.dumps(r))
 PYEOF
@@ -50,3 +51,13 @@ for round in $(seq 1 "$ROUNDS"); do
 done
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
 $PY bench/python/families_compare.py "$RESULTS"
+# CPU seconds (user + system) of each whole process: steadier than wall time when other work shares the cores.
+$PY - "$RESULTS" <<'PYEOF'
+import json, statistics, sys
+rows = [json.loads(l) for l in open(sys.argv[1]) if l.startswith("{")]
+ref = statistics.median(r["cpuSeconds"] for r in rows if r["engine"] == "xgboost")
+print("\n| engine | CPU s (median) | CPU / xgboost |\n|---|---:|---:|")
+for e in ("xgboost", "gbdt", "lightgbm", "lbfgs"):
+    v = statistics.median(r["cpuSeconds"] for r in rows if r["engine"] == e)
+    print(f"| {e} | {v:.2f} | {v / ref:.2f} |")
+PYEOF
