@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace MlOps.ServiceDefaults.Tabular;
+namespace MlOps.Tabular;
 
 /// <summary>A CSV input that cannot be read, with where: the 1-based line and column (field number) of the problem.</summary>
 public sealed class TabularFormatException(string message, long line, int? column = null)

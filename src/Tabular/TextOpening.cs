@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace MlOps.ServiceDefaults.Tabular;
+namespace MlOps.Tabular;
 
 /// <summary>Opens a batch's bytes as text: UTF-8 by default (a BOM dropped), UTF-16/32 when a byte order mark says so.</summary>
 static class TextOpening

@@ -1,14 +1,16 @@
 using System.Globalization;
 using System.Runtime.CompilerServices;
+using System.Text;
 
-namespace MlOps.ServiceDefaults.Tabular;
+namespace MlOps.Tabular;
 
 /// <summary>
 /// Parses a UTF-8 field as a number exactly as <c>double.TryParse(NumberStyles.Float, InvariantCulture)</c> and
 /// <c>long.TryParse(NumberStyles.AllowLeadingSign, InvariantCulture)</c> would, but without their cost for the plain
 /// decimals that make up most CSV files: <c>[+-]digits[.digits][e[+-]digits]</c> with at most 15 significant digits
 /// and a small exponent is converted with one exact multiplication or division (Clinger's fast path), which rounds
-/// correctly. Anything else goes to the framework parser on the same bytes.
+/// correctly. Anything else goes to the framework parser on the same bytes. <c>NaN</c>, <c>Inf</c> and <c>Infinity</c>
+/// (any case, the infinities with an optional sign) are numbers too: non-finite ones, which the data plane flags.
 /// </summary>
 public static class Utf8Number
 {
@@ -26,8 +28,39 @@ public static class Utf8Number
     {
         if (TryFast(s, out value, out isInteger))
             return true;
+        if (TryNonFinite(s, out value))
+            return true;
         isInteger = needInteger && long.TryParse(s, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out _);
         return double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out value);
+    }
+
+    /// <summary>The same on UTF-16 text.</summary>
+    public static bool TryParse(ReadOnlySpan<char> s, out double value, out bool isInteger, bool needInteger = true)
+    {
+        if (s.Length <= 128)
+        {
+            Span<byte> utf8 = stackalloc byte[3 * s.Length];
+            var n = System.Text.Encoding.UTF8.GetBytes(s, utf8);
+            return TryParse(utf8[..n], out value, out isInteger, needInteger);
+        }
+        isInteger = needInteger && long.TryParse(s, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out _);
+        return double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out value);
+    }
+
+    static bool TryNonFinite(ReadOnlySpan<byte> s, out double value)
+    {
+        value = 0;
+        if (s.Length is < 3 or > 9)
+            return false;
+        var negative = s[0] == '-';
+        var body = s[0] is (byte)'-' or (byte)'+' ? s[1..] : s;
+        if (body.Length == 3 && Ascii.EqualsIgnoreCase(body, "nan"u8) && body.Length == s.Length)
+            value = double.NaN;
+        else if (Ascii.EqualsIgnoreCase(body, "inf"u8) || Ascii.EqualsIgnoreCase(body, "infinity"u8))
+            value = negative ? double.NegativeInfinity : double.PositiveInfinity;
+        else
+            return false;
+        return true;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot: once per value, straight to optimised code

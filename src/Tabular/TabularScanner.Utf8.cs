@@ -1,6 +1,5 @@
-using MlOps.Contracts;
 
-namespace MlOps.ServiceDefaults.Tabular;
+namespace MlOps.Tabular;
 
 // The CSV scan on UTF-8 bytes, on every core: the batch is cut into stretches at record boundaries, each stretch is read
 // on the thread pool into its own column inferences and visitor part, and the results are merged in input order. The
@@ -8,7 +7,7 @@ namespace MlOps.ServiceDefaults.Tabular;
 public static partial class TabularScanner
 {
     internal static TabularScan ScanCsvUtf8(Stream content, TabularLimits limits, ITabularPartitionedVisitor? visitor,
-        int chunkSize = CsvChunker.ChunkSize, int maxReadAhead = CsvChunker.MaxReadAhead)
+        int chunkSize = CsvChunker.ChunkSize, int maxReadAhead = CsvChunker.MaxReadAhead, bool countDistinct = true)
     {
         var chunker = new CsvChunker(content, chunkSize, maxReadAhead);
         var first = chunker.Next();
@@ -68,7 +67,7 @@ public static partial class TabularScanner
                 task.ContinueWith(_ => CsvChunker.Return(chunkBuffer), TaskScheduler.Default);
         }
         if (rows == 0 && problems.Count == 0)
-            problems.Add(new Anomaly(Severities.Error, "no_rows", null, "the batch has a header but no data rows", 2));
+            problems.Add(new TabularProblem("no_rows", null, "the batch has a header but no data rows", 2));
         return Result(columns, rows, problems);
 
         // A column of mostly distinct values (measurements, ids) makes every stretch read before its first 10,000 distinct
@@ -81,12 +80,18 @@ public static partial class TabularScanner
         void Start(byte[] chunkBuffer, int chunkStart, int chunkLength)
         {
             var parts = columns.Select(c => new ColumnTypeInference(c.Name)).ToArray();
-            var trackDistinct = columns.Select(c => !c.DistinctFull).ToArray();
+            var trackDistinct = columns.Select(c => countDistinct && !c.DistinctFull).ToArray();
             var result = new CsvChunkResult(parts, visitor?.CreatePart(), limits.MaxReportedProblems);
             var task = Task.Run(() =>
             {
                 var parser = Parser();
                 parser.Parse(chunkBuffer.AsSpan(chunkStart, chunkLength), result, trackDistinct);
+                // A part that learned something it needed from the start (a column of text) reads the stretch again.
+                while (result.Error is null && result.Part is IRetryingPart retrying && retrying.Retry() is { } fresh)
+                {
+                    result = new CsvChunkResult([.. parts.Select(c => new ColumnTypeInference(c.Name))], fresh, limits.MaxReportedProblems);
+                    parser.Parse(chunkBuffer.AsSpan(chunkStart, chunkLength), result, trackDistinct);
+                }
                 parsers.Add(parser);
                 return result;
             });
@@ -99,7 +104,7 @@ public static partial class TabularScanner
         {
             var result = new CsvChunkResult(columns, visitor?.CreatePart(), limits.MaxReportedProblems);
             using (var rest = new PrefixedStream(chunkBuffer, chunkStart, chunkLength, chunker, content))
-                Parser().Parse(rest, result, columns.Select(c => !c.DistinctFull).ToArray());
+                Parser().Parse(rest, result, columns.Select(c => countDistinct && !c.DistinctFull).ToArray());
             CsvChunker.Return(chunkBuffer);
             if (result.Error is { } error)
                 throw error.ShiftedBy(line - 1);

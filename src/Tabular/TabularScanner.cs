@@ -1,20 +1,7 @@
 using System.Text;
 using System.Text.Json;
-using MlOps.Contracts;
 
-namespace MlOps.ServiceDefaults.Tabular;
-
-/// <summary>What one streaming pass over a batch found: its columns with inferred types, its row count, and its problems.</summary>
-public sealed record TabularScan(IReadOnlyList<ColumnInfo> Columns, long Rows, IReadOnlyList<Anomaly> Problems, long ProblemCount, IReadOnlyList<ColumnSummary> Summaries)
-{
-    public bool HasErrors => Problems.Any(p => p.Severity == Severities.Error);
-}
-
-public static class Severities
-{
-    public const string Warning = "WARNING";
-    public const string Error = "ERROR";
-}
+namespace MlOps.Tabular;
 
 /// <summary>Sees every row of a scan as it streams past, so further statistics need no second pass.</summary>
 public interface ITabularVisitor
@@ -25,8 +12,6 @@ public interface ITabularVisitor
     /// <summary>One well-formed row; <c>values[i]</c> is the text of column i (<c>""</c> when missing or JSON null).</summary>
     void OnRow(IReadOnlyList<string> values, long line);
 }
-
-public sealed record TabularLimits(int MaxColumns = 1000, int MaxFieldLength = 1 << 20, int MaxReportedProblems = 50);
 
 /// <summary>
 /// Reads a CSV or NDJSON batch once, in constant memory: infers column types, counts rows and nulls, and collects
@@ -46,9 +31,9 @@ public static partial class TabularScanner
 
     public static TabularScan Scan(Stream content, string format, TabularLimits limits, ITabularVisitor? visitor = null) => format switch
     {
-        BatchFormats.Csv when visitor is null or ITabularPartitionedVisitor => ScanCsvUtf8(content, limits, visitor as ITabularPartitionedVisitor),
-        BatchFormats.Csv => ScanCsv(content, limits, visitor),
-        BatchFormats.Ndjson => ScanNdjson(content, limits, visitor),
+        TabularFormats.Csv when visitor is null or ITabularPartitionedVisitor => ScanCsvUtf8(content, limits, visitor as ITabularPartitionedVisitor),
+        TabularFormats.Csv => ScanCsv(content, limits, visitor),
+        TabularFormats.Ndjson => ScanNdjson(content, limits, visitor),
         _ => throw new ArgumentException($"Unknown batch format '{format}' (expected csv or ndjson)", nameof(format)),
     };
 
@@ -71,7 +56,7 @@ public static partial class TabularScanner
                 continue; // blank line
             if (fields.Count != columns.Length)
             {
-                problems.Add(new Anomaly(Severities.Error, "ragged_row", null,
+                problems.Add(new TabularProblem("ragged_row", null,
                     $"row has {fields.Count} fields, the header has {columns.Length}", reader.RecordLine));
                 continue;
             }
@@ -82,7 +67,7 @@ public static partial class TabularScanner
         }
 
         if (rows == 0 && problems.Count == 0)
-            problems.Add(new Anomaly(Severities.Error, "no_rows", null, "the batch has a header but no data rows", 2));
+            problems.Add(new TabularProblem("no_rows", null, "the batch has a header but no data rows", 2));
         return Result(columns, rows, problems);
     }
 
@@ -107,6 +92,7 @@ public static partial class TabularScanner
         var columns = new List<ColumnTypeInference>();
         var index = new Dictionary<string, int>(StringComparer.Ordinal);
         var kinds = new List<JsonValueKind>();
+        var lastRow = new List<long>(); // the last row each key was seen in, to find a key given twice
         var values = new List<string>();
         var problems = new ProblemLog(limits.MaxReportedProblems);
         long rows = 0, line = 0;
@@ -123,22 +109,32 @@ public static partial class TabularScanner
             try { doc = JsonDocument.Parse(raw); }
             catch (JsonException ex)
             {
-                problems.Add(new Anomaly(Severities.Error, "malformed_json", null, $"not a JSON object: {ex.Message}", line));
+                problems.Add(new TabularProblem("malformed_json", null, $"not a JSON object: {ex.Message}", line));
                 continue;
             }
             using (doc)
             {
                 if (doc.RootElement.ValueKind != JsonValueKind.Object)
                 {
-                    problems.Add(new Anomaly(Severities.Error, "malformed_json", null, $"expected a JSON object, found {doc.RootElement.ValueKind}", line));
+                    problems.Add(new TabularProblem("malformed_json", null, $"expected a JSON object, found {doc.RootElement.ValueKind}", line));
                     continue;
                 }
                 rows++;
                 for (var v = 0; v < values.Count; v++)
                     values[v] = "";
+                var position = 0;
                 foreach (var property in doc.RootElement.EnumerateObject())
                 {
-                    if (!index.TryGetValue(property.Name, out var i))
+                    position++;
+                    // The same rule as a CSV header: every column has a name, and no name appears twice in a row.
+                    if (property.Name.Length == 0)
+                        throw new TabularFormatException("a key is empty: every column needs a name", line, position);
+                    if (index.TryGetValue(property.Name, out var i))
+                    {
+                        if (lastRow[i] == rows)
+                            throw new TabularFormatException($"the key '{property.Name}' appears twice in one object", line, position);
+                    }
+                    else
                     {
                         if (columns.Count >= limits.MaxColumns)
                             throw new TabularFormatException($"more than the limit of {limits.MaxColumns} distinct keys", line);
@@ -150,9 +146,11 @@ public static partial class TabularScanner
                             column.Observe("");
                         columns.Add(column);
                         kinds.Add(JsonValueKind.Undefined);
+                        lastRow.Add(0);
                         values.Add("");
                         visitor?.OnColumn(i, property.Name, rows - 1);
                     }
+                    lastRow[i] = rows;
                     var value = property.Value;
                     var kind = value.ValueKind is JsonValueKind.True or JsonValueKind.False ? JsonValueKind.True : value.ValueKind;
                     if (kind != JsonValueKind.Null)
@@ -160,7 +158,7 @@ public static partial class TabularScanner
                         if (kinds[i] == JsonValueKind.Undefined)
                             kinds[i] = kind;
                         else if (kinds[i] != kind)
-                            problems.Add(new Anomaly(Severities.Error, "mixed_types", property.Name,
+                            problems.Add(new TabularProblem("mixed_types", property.Name,
                                 $"value is a JSON {Describe(kind)} where earlier rows have a {Describe(kinds[i])}", line));
                     }
                     var valueText = kind switch
@@ -205,17 +203,17 @@ public static partial class TabularScanner
     };
 
     internal static TabularScan Result(ColumnTypeInference[] columns, long rows, ProblemLog problems) =>
-        new(columns.Select(c => new ColumnInfo(c.Name, c.Type, c.Nulls)).ToList(), rows, problems.Items, problems.Count, columns.Select(c => c.Summary()).ToList());
+        new(columns.Select(c => new ScannedColumn(c.Name, c.Type, c.Nulls)).ToList(), rows, problems.Items, problems.Count, columns.Select(c => c.Summary()).ToList());
 
     internal sealed class ProblemLog(int max)
     {
-        public List<Anomaly> Items { get; } = [];
+        public List<TabularProblem> Items { get; } = [];
         public long Count { get; private set; }
 
         /// <summary>Problems counted elsewhere and not kept (beyond another log's limit).</summary>
         public void AddUncounted(long count) => Count += count;
 
-        public void Add(Anomaly anomaly)
+        public void Add(TabularProblem anomaly)
         {
             Count++;
             if (Items.Count < max)

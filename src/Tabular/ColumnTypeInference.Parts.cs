@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Runtime.CompilerServices;
 
-namespace MlOps.ServiceDefaults.Tabular;
+namespace MlOps.Tabular;
 
 // The byte path: the same decisions as Observe(ReadOnlySpan<char>), taken on UTF-8 fields, with each number parsed once
 // and shared with the visitor, and with per-part results merged in input order.
@@ -81,11 +81,12 @@ public sealed partial class ColumnTypeInference
         if (empty)
         {
             (_int, _float, _bool, _time, _timeEndedByNumber) = (part._int, part._float, part._bool, part._time, part._timeEndedByNumber);
-            (_numeric, _mean, _m2, _min, _max) = (part._numeric, part._mean, part._m2, part._min, part._max);
+            (_numeric, _nonFinite, _mean, _m2, _min, _max) = (part._numeric, part._nonFinite, part._mean, part._m2, part._min, part._max);
         }
         else
         {
             _int &= part._int;
+            _nonFinite += part._nonFinite;
             _bool &= part._bool;
             _time &= part._time;
             if (_float && part._numeric > 0)

@@ -1,27 +1,18 @@
 using System.Globalization;
 using System.Runtime.CompilerServices;
-using MlOps.Contracts;
 
-namespace MlOps.ServiceDefaults.Tabular;
-
-public static class ColumnTypes
-{
-    public const string Integer = "integer";
-    public const string Float = "float";
-    public const string Boolean = "boolean";
-    public const string Timestamp = "timestamp";
-    public const string String = "string";
-}
+namespace MlOps.Tabular;
 
 /// <summary>
 /// Infers a column's type in one pass: the narrowest of integer, float, boolean, timestamp that every non-null value
-/// fits, else string. Missing values (<c>""</c>, <c>NA</c>, <c>null</c>) are counted, not treated as text.
+/// fits, else string. Missing values (<see cref="NullTokens"/>) are counted, not treated as text; <c>NaN</c> and <c>Inf</c> are
+/// numbers that are counted as non-finite and left out of the moments.
 /// </summary>
 public sealed partial class ColumnTypeInference(string name)
 {
     const int MaxDistinctTracked = 10_000;
     bool _int = true, _float = true, _bool = true, _time = true;
-    long _numeric;
+    long _numeric, _nonFinite;
     double _mean, _m2, _min = double.PositiveInfinity, _max = double.NegativeInfinity;
     readonly HashSet<string> _distinct = new(StringComparer.Ordinal);
 
@@ -37,14 +28,18 @@ public sealed partial class ColumnTypeInference(string name)
             Nulls++;
             return;
         }
-        if (_int && !long.TryParse(value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out _))
-            _int = false;
-        if (_float)
+        if (_int || _float)
         {
-            if (double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var x))
-                Accumulate(x);
-            else
-                _float = false;
+            var isNumber = Utf8Number.TryParse(value, out var x, out var isInteger, needInteger: _int);
+            if (_int && !isInteger)
+                _int = false;
+            if (_float)
+            {
+                if (isNumber)
+                    Accumulate(x);
+                else
+                    _float = false;
+            }
         }
         if (_distinct.Count < MaxDistinctTracked)
             _distinct.Add(value.ToString());
@@ -63,10 +58,10 @@ public sealed partial class ColumnTypeInference(string name)
         : ColumnTypes.String;
 
     /// <summary>Summary statistics; numeric ones only when the column is numeric. Distinct counts stop at 10,000.</summary>
-    public ColumnSummary Summary()
+    public ColumnStatistics Summary()
     {
         var numeric = Type is ColumnTypes.Integer or ColumnTypes.Float && _numeric > 0;
-        return new ColumnSummary(Name, Type, Count, Nulls,
+        return new ColumnStatistics(Name, Type, Count, Nulls, _nonFinite,
             numeric ? _mean : null,
             numeric ? (_numeric > 1 ? Math.Sqrt(_m2 / (_numeric - 1)) : 0) : null,
             numeric ? _min : null,
@@ -78,6 +73,11 @@ public sealed partial class ColumnTypeInference(string name)
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     void Accumulate(double x)
     {
+        if (!double.IsFinite(x))
+        {
+            _nonFinite++;
+            return;
+        }
         _numeric++;
         var delta = x - _mean;
         _mean += delta / _numeric;
@@ -86,12 +86,10 @@ public sealed partial class ColumnTypeInference(string name)
         if (x > _max) _max = x;
     }
 
-    public static bool IsMissing(ReadOnlySpan<char> value) =>
-        value.IsEmpty || value.SequenceEqual("NA") || value.SequenceEqual("null") || value.SequenceEqual("NULL");
+    public static bool IsMissing(ReadOnlySpan<char> value) => NullTokens.IsMissing(value);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static bool IsMissing(ReadOnlySpan<byte> value) =>
-        value.IsEmpty || value.SequenceEqual("NA"u8) || value.SequenceEqual("null"u8) || value.SequenceEqual("NULL"u8);
+    public static bool IsMissing(ReadOnlySpan<byte> value) => NullTokens.IsMissing(value);
 
     static bool IsBoolean(ReadOnlySpan<char> v) =>
         v.Equals("true", StringComparison.OrdinalIgnoreCase) || v.Equals("false", StringComparison.OrdinalIgnoreCase);

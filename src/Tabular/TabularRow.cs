@@ -1,7 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Text;
 
-namespace MlOps.ServiceDefaults.Tabular;
+namespace MlOps.Tabular;
 
 /// <summary>
 /// A visitor the CSV scanner can split a batch between threads for: each part sees the rows of one contiguous stretch
@@ -20,6 +20,13 @@ public interface ITabularPartitionedVisitor : ITabularVisitor
 public interface ITabularPartVisitor
 {
     void OnRow(ref TabularRow row);
+}
+
+/// <summary>A part that may find, part-way through its stretch, that it must read the stretch again from its start.</summary>
+internal interface IRetryingPart : ITabularPartVisitor
+{
+    /// <summary>A fresh part to read the same stretch with, or null when this part's rows stand.</summary>
+    ITabularPartVisitor? Retry();
 }
 
 /// <summary>

@@ -2,7 +2,7 @@ using System.Buffers.Binary;
 using System.Numerics;
 using System.Runtime.CompilerServices;
 
-namespace MlOps.ServiceDefaults.Tabular;
+namespace MlOps.Tabular;
 
 /// <summary>
 /// A fast 64-bit hash for counting duplicate rows: eight bytes per 64×64→128-bit multiply, folded (the "mum" mix of

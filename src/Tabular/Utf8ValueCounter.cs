@@ -1,7 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Text;
 
-namespace MlOps.ServiceDefaults.Tabular;
+namespace MlOps.Tabular;
 
 /// <summary>
 /// Counts distinct UTF-8 values without making a string per occurrence: values live once in a byte arena, found by a
@@ -44,6 +44,34 @@ public sealed class Utf8ValueCounter
             }
         }
     }
+
+    /// <summary>Counts one occurrence and returns the value's position in order of first appearance.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot: once per categorical value when reading typed columns
+    public int Intern(ReadOnlySpan<byte> value)
+    {
+        var hash = RowHash.Of(value);
+        var mask = _slots.Length - 1;
+        for (var slot = (int)hash & mask; ; slot = (slot + 1) & mask)
+        {
+            var id = _slots[slot] - 1;
+            if (id < 0)
+            {
+                id = Append(value, hash);
+                _slots[slot] = id + 1;
+                if (2 * Count > _slots.Length)
+                    Rehash();
+                return id;
+            }
+            if (_hashes[id] == hash && value.SequenceEqual(_arena.AsSpan(_starts[id], _lengths[id])))
+            {
+                _counts[id]++;
+                return id;
+            }
+        }
+    }
+
+    /// <summary>The value counted <paramref name="id"/>-th, as a string.</summary>
+    public string StringAt(int id) => Encoding.UTF8.GetString(_arena, _starts[id], _lengths[id]);
 
     /// <summary>The position (order of first appearance) of a value already counted, else -1. Only reads.</summary>
     public int IndexOf(ReadOnlySpan<byte> value)

@@ -1,4 +1,4 @@
-namespace MlOps.ServiceDefaults.Tabular;
+namespace MlOps.Tabular;
 
 /// <summary>A read-only stream read once from start to end: what the scanners' stream adapters have in common.</summary>
 internal abstract class ForwardOnlyStream : Stream

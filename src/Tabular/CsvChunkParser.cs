@@ -1,9 +1,8 @@
 using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Unicode;
-using MlOps.Contracts;
 
-namespace MlOps.ServiceDefaults.Tabular;
+namespace MlOps.Tabular;
 
 /// <summary>What reading one stretch of a CSV batch found, with lines counted from 1 at the stretch's first byte.</summary>
 internal sealed class CsvChunkResult(ColumnTypeInference[] columns, ITabularPartVisitor? part, int maxProblems)
@@ -128,7 +127,7 @@ internal sealed class CsvChunkParser(int columnCount, int maxFieldLength)
             return; // blank line
         if (fields != columnCount)
         {
-            result.Problems.Add(new Anomaly(Severities.Error, "ragged_row", null,
+            result.Problems.Add(new TabularProblem("ragged_row", null,
                 $"row has {fields} fields, the header has {columnCount}", line));
             return;
         }

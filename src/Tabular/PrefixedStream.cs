@@ -1,4 +1,4 @@
-namespace MlOps.ServiceDefaults.Tabular;
+namespace MlOps.Tabular;
 
 /// <summary>Bytes already taken from a stream (the first stretch and the chunker's carry) followed by the rest of it.</summary>
 internal sealed class PrefixedStream(byte[] prefix, int prefixStart, int prefixLength, CsvChunker chunker, Stream rest) : ForwardOnlyStream

@@ -1,6 +1,6 @@
 using System.Buffers;
 
-namespace MlOps.ServiceDefaults.Tabular;
+namespace MlOps.Tabular;
 
 /// <summary>
 /// Cuts a CSV byte stream into stretches of about <see cref="ChunkSize"/> bytes (a megabyte: enough to make merging
