@@ -29,6 +29,9 @@ public static class EventTopology
     public const string TrainOnNewData = "train-on-new-data";
     public const string RetrainOnDrift = "retrain-on-drift";
     public const string RegisterModel = "register-model";
+    public const string ServeChampions = "serve-champions";
+    public const string TrackServingCandidates = "track-serving-candidates";
+    public const string ApplyServingPolicy = "apply-serving-policy";
 
     /// <summary>Every consumer endpoint of the platform and the events it takes. A new consumer adds its line here.</summary>
     public static IReadOnlyList<Subscription> Subscriptions { get; } =
@@ -39,6 +42,9 @@ public static class EventTopology
         new(TrainOnNewData, typeof(DatasetVersionCreated)),
         new(RetrainOnDrift, typeof(DriftDetected)),
         new(RegisterModel, typeof(ModelTrained)),
+        new(ServeChampions, typeof(ModelPromoted)),
+        new(TrackServingCandidates, typeof(ModelRegistered)),
+        new(ApplyServingPolicy, typeof(PipelineDefined)),
     ];
 
     public static Subscription For(string endpoint) =>
