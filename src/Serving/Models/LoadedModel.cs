@@ -12,7 +12,7 @@ public sealed record InputColumn(int Index, string Name, ColumnType Type, JsonEn
     {
         ColumnType.Float => "a number",
         ColumnType.Integer => "a number (integer)",
-        ColumnType.Boolean => "true or false",
+        ColumnType.Boolean => "a boolean (true or false)",
         ColumnType.Categorical => "a string (category)",
         ColumnType.Timestamp => "a timestamp (ISO 8601 string, or Unix seconds as a number)",
         _ => Type.ToString().ToLowerInvariant(),
