@@ -91,9 +91,12 @@ public sealed class PostgresBlobStore(NpgsqlDataSource dataSource) : IBlobStore
     {
         await using var conn = await dataSource.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
-        await using var cmd = new NpgsqlCommand("DELETE FROM blob_objects WHERE key = $1; DELETE FROM blob_chunks WHERE key = $1", conn, tx);
-        cmd.Parameters.AddWithValue(key);
-        await cmd.ExecuteNonQueryAsync(ct);
+        foreach (var sql in (string[])["DELETE FROM blob_objects WHERE key = $1", "DELETE FROM blob_chunks WHERE key = $1"])
+        {
+            await using var cmd = new NpgsqlCommand(sql, conn, tx);
+            cmd.Parameters.AddWithValue(key);
+            await cmd.ExecuteNonQueryAsync(ct);
+        }
         await tx.CommitAsync(ct);
     }
 
