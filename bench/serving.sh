@@ -16,11 +16,22 @@ PG_PORT=$(port); RMQ_PORT=$(port); HTTP_PORT=$(port)
 URL=http://127.0.0.1:$HTTP_PORT
 PIDS=()
 as_pg() { if [ "$(id -u)" = 0 ]; then setpriv --reuid=postgres --regid=postgres --init-groups -- "$@"; else "$@"; fi; }
+# Stops what this script started, by process id: SIGTERM (SIGINT for PostgreSQL's fast shutdown), SIGKILL after 20 s.
+stop() {
+  local signal=$1; shift
+  for pid in "$@"; do kill "-$signal" "$pid" 2>/dev/null || true; done
+  for _ in $(seq 100); do
+    local alive=0
+    for pid in "$@"; do kill -0 "$pid" 2>/dev/null && alive=1; done
+    [ $alive = 0 ] && return 0
+    sleep 0.2
+  done
+  for pid in "$@"; do kill -KILL "$pid" 2>/dev/null || true; done
+}
 cleanup() {
-  for pid in "${PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
-  [ -n "${PG_PID:-}" ] && kill -INT "$PG_PID" 2>/dev/null || true
-  [ -n "${RMQ_PID:-}" ] && HOME=$WORK/rabbitmq /usr/lib/rabbitmq/bin/rabbitmqctl -n "bench$RMQ_PORT@localhost" stop >/dev/null 2>&1 || true
-  wait 2>/dev/null || true
+  [ ${#PIDS[@]} -gt 0 ] && stop TERM "${PIDS[@]}"
+  [ -n "${RMQ_PID:-}" ] && stop TERM "$RMQ_PID" $(pgrep -P "$RMQ_PID" 2>/dev/null || true)
+  [ -n "${PG_PID:-}" ] && stop INT "$PG_PID"
   rm -rf "$WORK"
 }
 trap cleanup EXIT

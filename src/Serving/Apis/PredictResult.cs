@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text.Json;
 using MlOps.Serving.Models;
 
@@ -8,13 +9,14 @@ sealed class PredictResult(LoadedModel model, Guid[] ids, double[] outputs) : IR
 {
     public async Task ExecuteAsync(HttpContext http)
     {
+        // Written to a buffer first so the response carries a Content-Length (no chunked framing) and goes out in one write.
+        var buffer = new ArrayBufferWriter<byte>(256 + ids.Length * (64 + model.OutputCount * 32));
+        using (var w = new Utf8JsonWriter(buffer))
+            Write(w);
         http.Response.StatusCode = StatusCodes.Status200OK;
         http.Response.ContentType = "application/json; charset=utf-8";
-        await using (var w = new Utf8JsonWriter(http.Response.BodyWriter))
-        {
-            Write(w);
-        }
-        await http.Response.BodyWriter.FlushAsync(http.RequestAborted);
+        http.Response.ContentLength = buffer.WrittenCount;
+        await http.Response.Body.WriteAsync(buffer.WrittenMemory, http.RequestAborted);
     }
 
     void Write(Utf8JsonWriter w)
