@@ -167,6 +167,13 @@ public sealed class ServingTests(InfrastructureFixture infra, ServingStack stack
             await ProblemAsync(response, HttpStatusCode.BadRequest);
         using (var response = await Serving.PostAsync($"models/{name}/predict", new StringContent("{\"data\": []}", Encoding.UTF8, "application/json")))
             await ProblemAsync(response, HttpStatusCode.BadRequest);
+
+        var openApi = await Serving.GetFromJsonAsync<JsonElement>("openapi/v1.json");
+        var paths = openApi.GetProperty("paths");
+        Assert.True(paths.TryGetProperty("/models/{model}/predict", out var predict), paths.GetRawText());
+        Assert.Contains("Every input column", predict.GetProperty("post").GetProperty("description").GetString());
+        Assert.True(paths.TryGetProperty("/models/{model}/feedback", out _));
+        Assert.False(paths.TryGetProperty("/bench/constant", out _), "the benchmark endpoint is mapped only when configured");
     }
 
     [Fact]
@@ -216,6 +223,15 @@ public sealed class ServingTests(InfrastructureFixture infra, ServingStack stack
         }
         using (var unknown = await Serving.PostAsync($"models/{LoopData.Name("nobody")}/feedback", JsonContent.Create(feedback)))
             await ProblemAsync(unknown, HttpStatusCode.NotFound);
+
+        // Many callers at once on one model: every item of every request is published, none twice.
+        var concurrent = await Task.WhenAll(ids.Select(id => Serving.PostAsync($"models/{name}/feedback",
+            JsonContent.Create(new { items = new[] { new { predictionId = id, label = "fog" } } }))));
+        Assert.All(concurrent, r => Assert.Equal(HttpStatusCode.Accepted, r.StatusCode));
+        await Eventually.UntilAsync(() => Task.FromResult(stack.Feedback.Count(f => f.Model == name) >= 1 + ids.Count), TimeSpan.FromSeconds(15), "every FeedbackReceived");
+        await Task.Delay(500);
+        var fog = stack.Feedback.Where(f => f.Model == name).SelectMany(f => f.Items).Where(i => i.Label == "fog").Select(i => i.PredictionId).ToList();
+        Assert.Equal(ids.Order(), fog.Order());
     }
 
     [Fact]
@@ -322,6 +338,51 @@ public sealed class ServingTests(InfrastructureFixture infra, ServingStack stack
         using var response = await PredictAsync(name, WeatherRows(0, 2));
         Assert.Equal(5, (await OkAsync(response)).GetProperty("version").GetInt32());
     }
+
+    [Fact]
+    public async Task Concurrent_registrations_and_definitions_end_with_the_latest_version_in_shadow_at_the_latest_share()
+    {
+        var name = LoopData.Name("candidates");
+        var frame = TabularFrame.ReadCsv(new MemoryStream(Encoding.UTF8.GetBytes(LoopData.WeatherCsv(0, 300))), CsvReadOptions.Default);
+        var artifact = (await stack.Blobs.PutAsync(new MemoryStream(ModelArtifact.ToBytes(Trainer.Train(frame, new TrainingSpec
+        {
+            Target = "weather", Task = TaskKind.Multiclass, Exclude = ["date"], MaxDegreeOfParallelism = 1,
+            Parameters = new Dictionary<string, string> { ["trees"] = "1", ["leaves"] = "4" },
+        }))))).Key;
+        var start = DateTimeOffset.UtcNow.AddMinutes(-10);
+        await stack.Bus.Publish(Promoted(name, 1, null, artifact, start));
+        await ServedAsync(name, 1);
+
+        // Versions 2…9 registered and four revisions of the definition, all at once and in any order: the latest
+        // version is the shadow, and the share is the last revision's (0.5), not the largest or the last to arrive.
+        var registered = Enumerable.Range(2, 8).Select(v => (object)new ModelRegistered(name, v, Guid.NewGuid(), artifact, new Dictionary<string, double>(),
+            new DatasetVersion("d", "sha256:" + new string('a', 64), [], 0), Guid.NewGuid(), start.AddSeconds(v)));
+        var defined = new[] { (0.9, 1), (0.2, 2), (0.5, 4), (1.0, 3) }.Select(x => (object)Defined(name, x.Item1, start.AddSeconds(x.Item2)));
+        await Task.WhenAll(registered.Concat(defined).OrderBy(_ => Random.Shared.Next()).Select(e => stack.Bus.Publish(e)));
+
+        var served = await LoopData.PollAsync(Serving, $"models/{name}",
+            m => m.GetProperty("shadow") is { ValueKind: JsonValueKind.Object } sh && sh.GetProperty("version").GetInt32() == 9 && m.GetProperty("shadowShare").GetDouble() == 0.5, 30);
+        await Eventually.UntilAsync(async () => await Broker.QueueDepthAsync(stack.Messaging, "track-serving-candidates") == 0
+            && await Broker.QueueDepthAsync(stack.Messaging, "apply-serving-policy") == 0, TimeSpan.FromSeconds(20), "every event consumed");
+        await Task.Delay(500);
+        served = await Serving.GetFromJsonAsync<JsonElement>($"models/{name}");
+        Assert.Equal(9, served.GetProperty("shadow").GetProperty("version").GetInt32());
+        Assert.Equal(0.5, served.GetProperty("shadowShare").GetDouble());
+        Assert.Equal(1, served.GetProperty("champion").GetProperty("version").GetInt32());
+
+        // Half the requests go to the shadow too; the answers stay the champion's.
+        for (var i = 0; i < 4; i++)
+        {
+            using var response = await PredictAsync(name, WeatherRows(i, i + 1));
+            Assert.Equal(1, (await OkAsync(response)).GetProperty("version").GetInt32());
+        }
+        Assert.Equal(2, (await Serving.GetFromJsonAsync<JsonElement>($"models/{name}")).GetProperty("shadowCompared").GetInt64());
+    }
+
+    static PipelineDefined Defined(string name, double shadowShare, DateTimeOffset at) => new(
+        name, "d", MlTask.Multiclass, "weather", [], ["date"], new TrainerSpec("gbdt", new Dictionary<string, double>()), new SplitSpec("random", 0.2, 42),
+        new RetrainPolicy(100, false, 0), new PromotionPolicy("accuracy", 0), new DriftPolicy(500, 0.2, 0.05, 0.5), "sha256:" + new string('e', 64),
+        Guid.NewGuid(), at, new ServingPolicy(shadowShare));
 
     static ModelPromoted Promoted(string model, int version, int? previous, string artifact, DateTimeOffset at) =>
         new(model, version, previous == 0 ? null : previous, artifact, "test", null, [], Guid.NewGuid(), at, "gate");
