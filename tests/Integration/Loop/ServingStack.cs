@@ -30,7 +30,6 @@ public sealed class ServingStack : IAsyncLifetime
     public string Messaging { get; private set; } = "";
     public ConcurrentQueue<PredictionsLogged> Logged { get; } = new();
     public ConcurrentQueue<FeedbackReceived> Feedback { get; } = new();
-    public ConcurrentBag<TimeSpan> StopTimes { get; } = [];
 
     public async Task InitializeAsync()
     {
@@ -75,9 +74,7 @@ public sealed class ServingStack : IAsyncLifetime
     /// <summary>Stops Serving cleanly (SIGTERM) and starts it again on the same database, with <paramref name="settings"/> over the usual ones.</summary>
     public async Task RestartServingAsync(IDictionary<string, string>? settings = null)
     {
-        var watch = System.Diagnostics.Stopwatch.StartNew();
         await Serving.StopAsync(TimeSpan.FromSeconds(30));
-        StopTimes.Add(watch.Elapsed);
         await Serving.DisposeAsync();
         var env = new Dictionary<string, string>(_servingEnv);
         foreach (var (key, value) in settings ?? new Dictionary<string, string>())

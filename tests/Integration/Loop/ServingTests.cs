@@ -21,7 +21,7 @@ namespace MlOps.Tests.Integration.Loop;
 /// under load without a failed request, survive a restart, and every prediction is logged and announced.
 /// </summary>
 [Collection(InfrastructureCollection.Name)]
-public sealed class ServingTests(InfrastructureFixture infra, ServingStack stack, Xunit.Abstractions.ITestOutputHelper output) : IClassFixture<ServingStack>
+public sealed class ServingTests(InfrastructureFixture infra, ServingStack stack) : IClassFixture<ServingStack>
 {
     static readonly string[] Classes = ["drizzle", "fog", "rain", "snow", "sun"];
     static readonly string[] Features = ["precipitation", "temp_max", "temp_min", "wind"];
@@ -248,10 +248,7 @@ public sealed class ServingTests(InfrastructureFixture infra, ServingStack stack
             var body = await OkAsync(first);
             Assert.Equal(1, body.GetProperty("version").GetInt32());
             var ids = body.GetProperty("predictionIds").EnumerateArray().Select(i => i.GetGuid()).ToList();
-            var stopping = System.Diagnostics.Stopwatch.StartNew();
             await stack.RestartServingAsync();
-            output.WriteLine($"clean restart took {stopping.Elapsed.TotalSeconds:0.0} s; stops: {string.Join(", ", stack.StopTimes.Select(t => t.TotalSeconds.ToString("0.0")))} s");
-            output.WriteLine(string.Join("\n", stack.Serving.Output.TakeLast(5)));
             var lines = await LogLinesAsync(l => l.Model == name, ids);
             Assert.All(lines, l => Assert.Equal(1, l.GetProperty("version").GetInt32()));
         }
