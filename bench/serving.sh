@@ -14,6 +14,8 @@ WORK=$(mktemp -d /tmp/mlops-serving-bench.XXXXXX)
 port() { /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 PG_PORT=$(port); RMQ_PORT=$(port); HTTP_PORT=$(port)
 URL=http://127.0.0.1:$HTTP_PORT
+# POSTs need the platform's API key (Security:ApiKey); both the bare endpoint and predict go through the same check.
+API_KEY=bench-$RANDOM$RANDOM
 PIDS=()
 as_pg() { if [ "$(id -u)" = 0 ]; then setpriv --reuid=postgres --regid=postgres --init-groups -- "$@"; else "$@"; fi; }
 # Stops what this script started, by process id: SIGTERM (SIGINT for PostgreSQL's fast shutdown), SIGKILL after 20 s.
@@ -63,7 +65,7 @@ BENCH="dotnet bench/ServingBench/bin/Release/net10.0/ServingBench.dll"
 
 echo "starting Serving on $HTTP_PORT" >&2
 ASPNETCORE_URLS=$URL ConnectionStrings__servingdb="$PG;Database=servingdb" ConnectionStrings__blobs="$PG;Database=blobs" \
-  ConnectionStrings__messaging=$MESSAGING Serving__BenchmarkEndpoint=true Serving__ChampionSyncInterval=00:01:00 \
+  ConnectionStrings__messaging=$MESSAGING Serving__BenchmarkEndpoint=true Serving__ChampionSyncInterval=00:01:00 Security__ApiKey=$API_KEY \
   Logging__LogLevel__Default=Warning Logging__LogLevel__MlOps=Information \
   dotnet src/Serving/bin/Release/net10.0/Serving.dll >"$WORK/serving.log" 2>&1 &
 PIDS+=($!)
@@ -86,7 +88,7 @@ echo '{}' > "$WORK/empty.json"
 # run NAME PATH BODY DURATION CONNECTIONS [RATE] → "NAME rps p50ms p99ms"
 run() {
   local out
-  out=$(BODY=$3 CONNECTIONS=$5 RATE=${6:-0} wrk -t1 -c"$5" -d"$4" --latency -s bench/wrk-post.lua "$URL$2")
+  out=$(BODY=$3 CONNECTIONS=$5 RATE=${6:-0} wrk -t1 -c"$5" -d"$4" --latency -H "X-Api-Key: $API_KEY" -s bench/wrk-post.lua "$URL$2")
   echo "$out" > "$WORK/wrk-$1.txt"
   echo "$out" | awk -v name="$1" '
     function ms(v) { if (v ~ /us$/) return v / 1000; if (v ~ /ms$/) return v + 0; if (v ~ /s$/) return v * 1000; return v }

@@ -5,7 +5,8 @@ using MlOps.AppHost.Resources;
 namespace MlOps.AppHost;
 
 /// <summary>The AppHost's settings (section <c>AppHost</c>, environment <c>AppHost__*</c> or <c>--AppHost:*</c>).</summary>
-public sealed record PlatformSettings(string StateDir, bool FreePorts, IConfigurationSection Ports, string? Messaging, string? Postgres)
+/// <param name="Containers"><c>AppHost:Containers=true</c>: RabbitMQ and PostgreSQL as Aspire's container resources (needs a container runtime).</param>
+public sealed record PlatformSettings(string StateDir, bool FreePorts, IConfigurationSection Ports, string? Messaging, string? Postgres, bool Containers = false)
 {
     public const string Section = "AppHost";
 
@@ -54,7 +55,8 @@ public sealed record PlatformSettings(string StateDir, bool FreePorts, IConfigur
             section.GetValue("FreePorts", false),
             section.GetSection("Ports"),
             builder.Configuration.GetConnectionString("messaging"),
-            builder.Configuration.GetConnectionString("postgres"));
+            builder.Configuration.GetConnectionString("postgres"),
+            section.GetValue("Containers", false));
     }
 
     /// <summary>A service's port: <c>AppHost:Ports:&lt;name&gt;</c>, else a free one with <c>AppHost:FreePorts</c>, else the documented default.</summary>
@@ -64,6 +66,27 @@ public sealed record PlatformSettings(string StateDir, bool FreePorts, IConfigur
         : defaultPort;
 
     public int? ServerPort(string name) => Ports.GetValue<int?>(name);
+
+    /// <summary>
+    /// The platform's API key: <c>AppHost:ApiKey</c> when configured, else the one generated at the first start and
+    /// kept in the state directory (readable by its owner only), so scripts keep working across restarts.
+    /// </summary>
+    public string ApiKey(IConfiguration configuration)
+    {
+        if (configuration[$"{Section}:ApiKey"] is { Length: > 0 } configured)
+            return configured;
+        var file = Path.Combine(StateDir, "api-key");
+        if (File.Exists(file) && File.ReadAllText(file).Trim() is { Length: >= 32 } kept)
+            return kept;
+        Directory.CreateDirectory(StateDir);
+        var key = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(24));
+        var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
+        if (!OperatingSystem.IsWindows())
+            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        using (var writer = new StreamWriter(new FileStream(file, options)))
+            writer.Write(key);
+        return key;
+    }
 
     static string RepoRoot(string start)
     {

@@ -15,4 +15,7 @@ public sealed class TrainingOptions
 
     /// <summary>The code version recorded in lineage; defaults to the learning engine's informational version (with its git commit).</summary>
     public string? CodeVersion { get; set; }
+
+    /// <summary>How often a fitting run's record is brought up to date with the rounds (trees) built.</summary>
+    public TimeSpan ProgressInterval { get; set; } = TimeSpan.FromSeconds(1);
 }

@@ -25,6 +25,21 @@ public sealed class PlatformFixture : IAsyncLifetime
 
     public string StateDir => _stateDir;
 
+    /// <summary>The platform's API key for write endpoints, given to the AppHost instead of the generated one.</summary>
+    public string ApiKey { get; } = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(24));
+
+    /// <summary>The key of the dashboard's telemetry HTTP API (<c>/api/telemetry/…</c>), which the tests read traces from.</summary>
+    public string DashboardApiKey { get; } = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
+
+    /// <summary>A client for the dashboard's telemetry API, with its key.</summary>
+    public async Task<HttpClient> TelemetryClientAsync()
+    {
+        var login = await App.GetDashboardUrlAsync() ?? throw new InvalidOperationException("the dashboard has no URL");
+        var client = new HttpClient { BaseAddress = new Uri(login.GetLeftPart(UriPartial.Authority)), Timeout = TimeSpan.FromSeconds(30) };
+        client.DefaultRequestHeaders.Add("X-API-Key", DashboardApiKey);
+        return client;
+    }
+
     public async Task InitializeAsync()
     {
         string Url() => $"http://127.0.0.1:{FreePort()}";
@@ -36,6 +51,8 @@ public sealed class PlatformFixture : IAsyncLifetime
             $"--ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL={Url()}",
             $"--ASPIRE_DASHBOARD_OTLP_HTTP_ENDPOINT_URL={Url()}",
             $"--ASPIRE_RESOURCE_SERVICE_ENDPOINT_URL={Url()}",
+            $"--AppHost:DashboardApiKey={DashboardApiKey}",
+            $"--AppHost:ApiKey={ApiKey}",
         ];
         using var cts = new CancellationTokenSource(StartTimeout);
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(
@@ -59,6 +76,7 @@ public sealed class PlatformFixture : IAsyncLifetime
     {
         var client = App.CreateHttpClient(service, "http");
         client.Timeout = TimeSpan.FromSeconds(60);
+        client.DefaultRequestHeaders.Add("X-Api-Key", ApiKey);
         return client;
     }
 

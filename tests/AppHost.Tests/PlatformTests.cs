@@ -136,6 +136,90 @@ public sealed class PlatformTests(PlatformFixture platform)
         }
     }
 
+    [Fact]
+    public async Task PostgreSQL_stopped_and_started_from_the_dashboard_keeps_its_data_and_the_services_recover()
+    {
+        await platform.WaitAllHealthyAsync();
+        using var client = platform.Client("ingestion");
+        var dataset = "pg-restart-" + Guid.NewGuid().ToString("N")[..6];
+        var before = await PostAsync(client, dataset, "a,b\n1,2\n3,4\n");
+        Assert.Equal("validated", (await WaitDecidedAsync(client, dataset, before, TimeSpan.FromSeconds(60))).GetProperty("status").GetString());
+
+        var stop = await platform.CommandAsync("postgres", KnownResourceCommands.StopCommand);
+        Assert.True(stop.Success, stop.Message);
+        await platform.WaitForStateAsync("postgres", s => KnownResourceStates.TerminalStates.Contains(s), TimeSpan.FromSeconds(60));
+        // Stopped by the operator: its databases follow it, nothing restarts it, and a service that needs it says so.
+        await Task.Delay(TimeSpan.FromSeconds(3));
+        Assert.Contains(platform.Snapshot("postgres").State?.Text, KnownResourceStates.TerminalStates);
+        Assert.NotEqual(KnownResourceStates.Running, platform.Snapshot("ingestiondb").State?.Text);
+        using (var health = await client.GetAsync("/health"))
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, health.StatusCode);
+
+        var start = await platform.CommandAsync("postgres", KnownResourceCommands.StartCommand);
+        Assert.True(start.Success, start.Message);
+        await platform.WaitAllHealthyAsync();
+
+        // The batch accepted before the stop is still there, and a new one goes all the way through.
+        var kept = await client.GetFromJsonAsync<JsonElement>($"/datasets/{dataset}/batches/{before}");
+        Assert.Equal("validated", kept.GetProperty("status").GetString());
+        var after = await PostAsync(client, dataset, "a,b\n5,6\n7,8\n");
+        Assert.Equal("validated", (await WaitDecidedAsync(client, dataset, after, TimeSpan.FromSeconds(90))).GetProperty("status").GetString());
+    }
+
+    [Fact]
+    public async Task An_idle_platform_sends_no_traces_to_the_dashboard()
+    {
+        await platform.WaitAllHealthyAsync();
+        using var telemetry = await platform.TelemetryClientAsync();
+        // Let whatever an earlier test started finish, then watch a quiet platform: outbox polls, retention sweeps and
+        // health probes keep running but must not reach the dashboard as traces.
+        await Task.Delay(TimeSpan.FromSeconds(5));
+        var since = DateTimeOffset.UtcNow;
+        await Task.Delay(TimeSpan.FromSeconds(20));
+        var spans = await SpansStartedSinceAsync(telemetry, since);
+        Assert.True(spans.Count == 0, $"{spans.Count} spans from an idle platform, e.g. {string.Join("; ", spans.Take(5))}");
+
+        // The same API does see traffic: one batch gives spans from Ingestion and Validation in one trace.
+        using var client = platform.Client("ingestion");
+        var dataset = "traced-api-" + Guid.NewGuid().ToString("N")[..6];
+        var id = await PostAsync(client, dataset, "p,q\n1,2\n");
+        await WaitDecidedAsync(client, dataset, id, TimeSpan.FromSeconds(60));
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        List<string> busy;
+        do
+        {
+            await Task.Delay(1000);
+            busy = await SpansStartedSinceAsync(telemetry, since);
+        }
+        while (!(busy.Any(s => s.StartsWith("ingestion:")) && busy.Any(s => s.StartsWith("validation:"))) && DateTime.UtcNow < deadline);
+        Assert.Contains(busy, s => s.StartsWith("ingestion:"));
+        Assert.Contains(busy, s => s.StartsWith("validation:"));
+    }
+
+    /// <summary>Every span the dashboard holds that started after <paramref name="since"/>, as "service: span name".</summary>
+    static async Task<List<string>> SpansStartedSinceAsync(HttpClient telemetry, DateTimeOffset since)
+    {
+        using var response = await telemetry.GetAsync("/api/telemetry/spans?limit=10000");
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, $"telemetry API answered {(int)response.StatusCode}: {text}");
+        var sinceNanos = (since.ToUnixTimeMilliseconds() * 1_000_000).ToString();
+        var found = new List<string>();
+        using var doc = JsonDocument.Parse(text);
+        foreach (var resource in doc.RootElement.GetProperty("data").GetProperty("resourceSpans").EnumerateArray())
+        {
+            var service = resource.GetProperty("resource").GetProperty("attributes").EnumerateArray()
+                .FirstOrDefault(a => a.GetProperty("key").GetString() == "service.name").GetProperty("value").GetProperty("stringValue").GetString();
+            foreach (var scope in resource.GetProperty("scopeSpans").EnumerateArray())
+            foreach (var span in scope.GetProperty("spans").EnumerateArray())
+            {
+                var start = span.GetProperty("startTimeUnixNano").GetString()!;
+                if (start.Length > sinceNanos.Length || (start.Length == sinceNanos.Length && string.CompareOrdinal(start, sinceNanos) > 0))
+                    found.Add($"{service}: {span.GetProperty("name").GetString()}");
+            }
+        }
+        return found;
+    }
+
     internal static async Task<Guid> PostAsync(HttpClient client, string dataset, string csv)
     {
         using var response = await client.PostAsync($"/datasets/{dataset}/batches", new StringContent(csv, Encoding.UTF8, "text/csv"));

@@ -1,4 +1,5 @@
 using MlOps.Learning;
+using MlOps.Learning.Artifacts;
 using MlOps.Learning.Metrics;
 using MlOps.Learning.Trainers;
 
@@ -70,6 +71,28 @@ public sealed class TrainingTests
         var model = Trainer.Train(Generated.Noise(2000, 9), spec);
         var trees = ((MlOps.Learning.Trees.TreeEnsemble)model.Estimator).TreeCount;
         Assert.InRange(trees, 1, 50);
+    }
+
+    [Fact]
+    public void Gbdt_reports_each_round_and_the_report_does_not_change_the_artifact()
+    {
+        var spec = new TrainingSpec
+        {
+            Target = "label", Task = TaskKind.Multiclass, Seed = 3,
+            Parameters = new Dictionary<string, string> { ["trees"] = "12" },
+        };
+        var frame = Generated.ThreeClasses(600, 11);
+        var reports = new List<TrainingProgress>();
+        var withProgress = Trainer.Train(frame, spec with { Progress = new Recorder(reports) });
+        Assert.Equal(Enumerable.Range(1, 12), reports.Select(r => r.Rounds));
+        Assert.All(reports, r => Assert.Equal(12, r.TotalRounds));
+        Assert.Equal(ModelArtifact.ToBytes(Trainer.Train(frame, spec)), ModelArtifact.ToBytes(withProgress));
+    }
+
+    /// <summary>Records reports synchronously (Progress&lt;T&gt; would post them to a thread-pool context, out of order).</summary>
+    sealed class Recorder(List<TrainingProgress> into) : IProgress<TrainingProgress>
+    {
+        public void Report(TrainingProgress value) => into.Add(value);
     }
 
     [Fact]

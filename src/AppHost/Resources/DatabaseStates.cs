@@ -6,7 +6,7 @@ namespace MlOps.AppHost.Resources;
 
 /// <summary>
 /// Aspire hands a container's state down to its child resources, but not an executable's: this gives each
-/// <see cref="PostgresDatabaseResource"/> the state of its server, so the dashboard shows it and its health checks
+/// <see cref="LocalPostgresDatabaseResource"/> the state of its server, so the dashboard shows it and its health checks
 /// (which pass once the database exists) run, and services waiting for it start.
 /// </summary>
 static class DatabaseStates
@@ -15,10 +15,10 @@ static class DatabaseStates
     {
         var model = services.GetRequiredService<DistributedApplicationModel>();
         var notifications = services.GetRequiredService<ResourceNotificationService>();
-        var servers = model.Resources.OfType<PostgresServerResource>().ToDictionary(s => s.Name);
+        var servers = model.Resources.OfType<LocalPostgresServerResource>().ToDictionary(s => s.Name);
         await foreach (var e in notifications.WatchAsync(ct))
         {
-            if (!servers.TryGetValue(e.Resource.Name, out var server) || e.Resource is not PostgresServerResource)
+            if (!servers.TryGetValue(e.Resource.Name, out var server) || e.Resource is not LocalPostgresServerResource)
             {
                 continue;
             }

@@ -8,7 +8,7 @@ using Npgsql;
 namespace MlOps.AppHost.Resources;
 
 /// <summary>A private PostgreSQL 15 cluster run from the installed server, its data under the platform's state directory.</summary>
-public sealed class PostgresServerResource(string name, string command, string workingDirectory)
+public sealed class LocalPostgresServerResource(string name, string command, string workingDirectory)
     : ExecutableResource(name, command, workingDirectory), IResourceWithConnectionString
 {
     public const string EndpointName = "tcp";
@@ -17,17 +17,17 @@ public sealed class PostgresServerResource(string name, string command, string w
 
     public EndpointReference Endpoint => _endpoint ??= new(this, EndpointName);
 
-    public List<PostgresDatabaseResource> Databases { get; } = [];
+    public List<LocalPostgresDatabaseResource> Databases { get; } = [];
 
     public ReferenceExpression ConnectionStringExpression =>
         ReferenceExpression.Create($"Host={Endpoint.Property(EndpointProperty.Host)};Port={Endpoint.Property(EndpointProperty.Port)};Username=postgres");
 }
 
-/// <summary>One database on a <see cref="PostgresServerResource"/>; created when the server is ready.</summary>
-public sealed class PostgresDatabaseResource(string name, PostgresServerResource parent)
-    : Resource(name), IResourceWithParent<PostgresServerResource>, IResourceWithConnectionString
+/// <summary>One database on a <see cref="LocalPostgresServerResource"/>; created when the server is ready.</summary>
+public sealed class LocalPostgresDatabaseResource(string name, LocalPostgresServerResource parent)
+    : Resource(name), IResourceWithParent<LocalPostgresServerResource>, IResourceWithConnectionString
 {
-    public PostgresServerResource Parent { get; } = parent;
+    public LocalPostgresServerResource Parent { get; } = parent;
 
     /// <summary>Set once the database exists on its server; until then its health check does not try to connect.</summary>
     public bool Created { get; set; }
@@ -46,7 +46,7 @@ public static class PostgresServerExtensions
     /// runs as root), then <c>postgres</c> on 127.0.0.1 with its socket in the data directory. A stop from the dashboard
     /// or of the platform is a fast shutdown (SIGINT), never a kill.
     /// </summary>
-    public static IResourceBuilder<PostgresServerResource> AddPostgresServer(this IDistributedApplicationBuilder builder, string name, string stateDir, int? port)
+    public static IResourceBuilder<LocalPostgresServerResource> AddPostgresServer(this IDistributedApplicationBuilder builder, string name, string stateDir, int? port)
     {
         var postgres = Path.Combine(BinDir, "postgres");
         if (!File.Exists(postgres))
@@ -61,13 +61,13 @@ public static class PostgresServerExtensions
             ? LocalServer.WithStopSignal("INT", "/usr/bin/setpriv", ["--reuid=" + SystemUser, "--regid=" + SystemUser, "--init-groups", "--", postgres, .. serverArgs])
             : LocalServer.WithStopSignal("INT", postgres, serverArgs);
 
-        var resource = new PostgresServerResource(name, command, LocalServer.IsRoot ? "/" : dir);
+        var resource = new LocalPostgresServerResource(name, command, LocalServer.IsRoot ? "/" : dir);
         var healthKey = $"{name}_connect";
         builder.Services.AddHealthChecks().Add(new HealthCheckRegistration(healthKey,
             _ => new NpgsqlHealthCheck(resource), HealthStatus.Unhealthy, tags: null, timeout: TimeSpan.FromSeconds(5)));
 
         return builder.AddResource(resource)
-            .WithEndpoint(port: serverPort, targetPort: serverPort, scheme: "tcp", name: PostgresServerResource.EndpointName, isProxied: false)
+            .WithEndpoint(port: serverPort, targetPort: serverPort, scheme: "tcp", name: LocalPostgresServerResource.EndpointName, isProxied: false)
             .WithArgs(args)
             .WithHealthCheck(healthKey)
             .OnBeforeResourceStarted(async (server, e, ct) =>
@@ -82,9 +82,9 @@ public static class PostgresServerExtensions
             });
     }
 
-    public static IResourceBuilder<PostgresDatabaseResource> AddDatabase(this IResourceBuilder<PostgresServerResource> server, string name)
+    public static IResourceBuilder<LocalPostgresDatabaseResource> AddDatabase(this IResourceBuilder<LocalPostgresServerResource> server, string name)
     {
-        var database = new PostgresDatabaseResource(name, server.Resource);
+        var database = new LocalPostgresDatabaseResource(name, server.Resource);
         server.Resource.Databases.Add(database);
         var healthKey = $"{name}_connect";
         server.ApplicationBuilder.Services.AddHealthChecks().Add(new HealthCheckRegistration(healthKey,
@@ -125,7 +125,7 @@ public static class PostgresServerExtensions
         Directory.Move(staging, data);
     }
 
-    static async Task CreateDatabasesAsync(PostgresServerResource server, ILogger logger, CancellationToken ct)
+    static async Task CreateDatabasesAsync(LocalPostgresServerResource server, ILogger logger, CancellationToken ct)
     {
         var cs = await server.ConnectionStringExpression.GetValueAsync(ct);
         foreach (var name in await EnsureDatabasesAsync(cs!, server.Databases.Select(d => d.Name), ct))
@@ -141,7 +141,8 @@ public static class PostgresServerExtensions
     /// <summary>Creates each database that does not exist yet on the server; returns the ones it created.</summary>
     public static async Task<List<string>> EnsureDatabasesAsync(string serverConnectionString, IEnumerable<string> names, CancellationToken ct)
     {
-        await using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(serverConnectionString) { Database = "postgres" }.ConnectionString);
+        // No pooling: after a restart of the server a pooled connection would be one it has already terminated.
+        await using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(serverConnectionString) { Database = "postgres", Pooling = false }.ConnectionString);
         await connection.OpenAsync(ct);
         var created = new List<string>();
         foreach (var name in names.Distinct())
@@ -178,7 +179,7 @@ public static class PostgresServerExtensions
     {
         public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken ct = default)
         {
-            if (resource is PostgresDatabaseResource { Created: false })
+            if (resource is LocalPostgresDatabaseResource { Created: false })
             {
                 return HealthCheckResult.Unhealthy($"{resource.Name} is not created yet");
             }

@@ -6,7 +6,7 @@ using RabbitMQ.Client;
 namespace MlOps.AppHost.Resources;
 
 /// <summary>A private RabbitMQ node run from the installed server, with its data under the platform's state directory.</summary>
-public sealed class RabbitMqServerResource(string name, string command, string workingDirectory)
+public sealed class LocalRabbitMqServerResource(string name, string command, string workingDirectory)
     : ExecutableResource(name, command, workingDirectory), IResourceWithConnectionString
 {
     public const string EndpointName = "amqp";
@@ -27,7 +27,7 @@ public static class RabbitMqServerExtensions
     /// RabbitMQ as an executable resource: node name, ports, mnesia, logs, plugins and Erlang cookie all inside
     /// <paramref name="stateDir"/>, so nothing system-wide is read or written. Healthy once it accepts an AMQP connection.
     /// </summary>
-    public static IResourceBuilder<RabbitMqServerResource> AddRabbitMqServer(this IDistributedApplicationBuilder builder, string name, string stateDir, int? port)
+    public static IResourceBuilder<LocalRabbitMqServerResource> AddRabbitMqServer(this IDistributedApplicationBuilder builder, string name, string stateDir, int? port)
     {
         if (!File.Exists(ServerPath))
         {
@@ -49,13 +49,13 @@ public static class RabbitMqServerExtensions
             File.WriteAllText(envFile, "");
         }
 
-        var resource = new RabbitMqServerResource(name, ServerPath, dir);
+        var resource = new LocalRabbitMqServerResource(name, ServerPath, dir);
         var healthKey = $"{name}_amqp";
         builder.Services.AddHealthChecks().Add(new HealthCheckRegistration(healthKey,
             _ => new AmqpHealthCheck(resource), HealthStatus.Unhealthy, tags: null, timeout: TimeSpan.FromSeconds(5)));
 
         return builder.AddResource(resource)
-            .WithEndpoint(port: amqpPort, targetPort: amqpPort, scheme: "tcp", name: RabbitMqServerResource.EndpointName, isProxied: false)
+            .WithEndpoint(port: amqpPort, targetPort: amqpPort, scheme: "tcp", name: LocalRabbitMqServerResource.EndpointName, isProxied: false)
             .WithEnvironment("RABBITMQ_NODENAME", NodeName(dir))
             .WithEnvironment("RABBITMQ_NODE_IP_ADDRESS", "127.0.0.1")
             .WithEnvironment("RABBITMQ_NODE_PORT", amqpPort.ToString())
@@ -87,7 +87,7 @@ public static class RabbitMqServerExtensions
         return nodeName;
     }
 
-    sealed class AmqpHealthCheck(RabbitMqServerResource resource) : IHealthCheck
+    sealed class AmqpHealthCheck(LocalRabbitMqServerResource resource) : IHealthCheck
     {
         public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken ct = default)
         {

@@ -18,11 +18,29 @@ public static class ServerExtensions
 {
     /// <summary>
     /// <c>messaging</c> and <c>postgres</c>: with <c>ConnectionStrings__messaging</c> / <c>ConnectionStrings__postgres</c>
-    /// set, those servers are used (the databases are created on that PostgreSQL at start); otherwise private servers
-    /// are started as executable resources, restarted when they exit unexpectedly.
+    /// set, those servers are used (the databases are created on that PostgreSQL at start); with
+    /// <c>AppHost:Containers=true</c>, Aspire's RabbitMQ and PostgreSQL container resources with data volumes; otherwise
+    /// private servers are started as executable resources, restarted when they exit unexpectedly.
     /// </summary>
     public static PlatformServers AddServers(this IDistributedApplicationBuilder builder, PlatformSettings settings)
     {
+        if (settings.Containers && settings.Messaging is null && settings.Postgres is null)
+        {
+            // Aspire's own integrations: generated credentials as parameters, health checks, and a database per
+            // AddDatabase created by the integration once the server is up. Containers restart under the runtime.
+            var rabbit = builder.AddRabbitMQ("messaging", port: settings.ServerPort("RabbitMq")).WithDataVolume("mlops-rabbitmq");
+            var server = builder.AddPostgres("postgres", port: settings.ServerPort("Postgres")).WithDataVolume("mlops-postgres");
+            var created = new Dictionary<string, IResourceBuilder<IResourceWithConnectionString>>();
+            return new PlatformServers(rabbit, name =>
+            {
+                if (!created.TryGetValue(name, out var database))
+                {
+                    created[name] = database = server.AddDatabase(name);
+                }
+                return database;
+            });
+        }
+
         IResourceBuilder<IResourceWithConnectionString> messaging = settings.Messaging is not null
             ? builder.AddConnectionString("messaging")
             : builder.AddRabbitMqServer("messaging", settings.StateDir, settings.ServerPort("RabbitMq")).WithRestartOnFailure();

@@ -49,12 +49,12 @@ internal sealed class OwnTrainerFamily : ITrainerFamily
         var (x, y) = (input.Features, input.Y);
         if (options.EarlyStoppingRounds <= 0)
         {
-            var r = GbdtTrainer.Train(x, y, input.Task, input.ClassCount, options, random, input.MaxDegreeOfParallelism);
+            var r = GbdtTrainer.Train(x, y, input.Task, input.ClassCount, options, random, input.MaxDegreeOfParallelism, progress: input.Progress);
             return (r.Ensemble, r.FeatureGains);
         }
         var (fit, valid) = DataSplits.Random(y.Length, options.ValidationFraction, input.Seed, input.Task == TaskKind.Regression ? default : y);
         var result = GbdtTrainer.Train(Rows(x, fit), fit.Select(i => y[i]).ToArray(), input.Task, input.ClassCount, options, random,
-            input.MaxDegreeOfParallelism, (Rows(x, valid), valid.Select(i => y[i]).ToArray()));
+            input.MaxDegreeOfParallelism, (Rows(x, valid), valid.Select(i => y[i]).ToArray()), input.Progress);
         return (result.Ensemble, result.FeatureGains);
     }
 

@@ -16,7 +16,8 @@ public sealed record TrainingInput(
     int ClassCount,
     IReadOnlyDictionary<string, string> Parameters,
     int Seed,
-    int MaxDegreeOfParallelism);
+    int MaxDegreeOfParallelism,
+    IProgress<TrainingProgress>? Progress = null);
 
 /// <summary>
 /// A family of trainers (the own engine, ML.NET, …). Every family gets the same data checks, transforms,

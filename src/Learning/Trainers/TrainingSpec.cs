@@ -19,6 +19,9 @@ public sealed record TrainingSpec
 
     /// <summary>Threads to use; 0 means all cores. The artifact is byte-identical for any value.</summary>
     public int MaxDegreeOfParallelism { get; init; }
+
+    /// <summary>Told after each boosting round (trainers that work in rounds); null for no reports.</summary>
+    public IProgress<TrainingProgress>? Progress { get; init; }
 }
 
 public static class TrainerNames

@@ -15,8 +15,9 @@ public static class GbdtTrainer
     /// <param name="features">Training features, column-major (features[f][row]); NaN is missing.</param>
     /// <param name="y">Target: the value (regression), 0/1 (binary) or the class index (multiclass).</param>
     /// <param name="validation">Optional early-stopping set (column-major features and targets).</param>
+    /// <param name="progress">Told the rounds done after each round.</param>
     public static GbdtResult Train(double[][] features, double[] y, TaskKind task, int classCount, GbdtOptions options,
-        Random random, int maxDegreeOfParallelism, (double[][] Features, double[] Y)? validation = null)
+        Random random, int maxDegreeOfParallelism, (double[][] Features, double[] Y)? validation = null, IProgress<Trainers.TrainingProgress>? progress = null)
     {
         options.Validate();
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = maxDegreeOfParallelism <= 0 ? Environment.ProcessorCount : maxDegreeOfParallelism };
@@ -76,6 +77,7 @@ public static class GbdtTrainer
                 }
             }
 
+            progress?.Report(new Trainers.TrainingProgress(round + 1, options.Trees));
             if (validScores is null || options.EarlyStoppingRounds <= 0) continue;
             var loss = objective.Loss(validScores, validation!.Value.Y);
             validLoss.Add(loss);

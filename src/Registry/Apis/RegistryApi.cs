@@ -1,5 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
+using MlOps.Learning.Artifacts;
+using MlOps.Learning.Onnx;
 using MlOps.Registry.Data;
 using MlOps.Registry.Gate;
 using MlOps.ServiceDefaults.Blobs;
@@ -19,7 +21,10 @@ public static class RegistryApi
         models.MapGet("/{model}/versions/{version:int}/artifact", GetArtifact)
             .WithDescription("The artifact's bytes, streamed from the blob store by the version's recorded hash; their SHA-256 is artifactHash.")
             .Produces(StatusCodes.Status200OK, contentType: "application/octet-stream");
-        models.MapGet("/{model}/versions/{version:int}/onnx", GetOnnx);
+        models.MapGet("/{model}/versions/{version:int}/onnx", GetOnnx)
+            .WithDescription("The version as an ONNX graph (docs/model-format.md), built from the hash-verified artifact; runs in any ONNX runtime without the platform.")
+            .Produces(StatusCodes.Status200OK, contentType: "application/octet-stream")
+            .ProducesProblem(StatusCodes.Status404NotFound);
         models.MapMethods("/{model}/versions/{version:int}", ["PUT", "PATCH", "DELETE"], RefuseEdit)
             .WithDescription("Versions are immutable: always 409.")
             .ProducesProblem(StatusCodes.Status409Conflict);
@@ -80,11 +85,38 @@ public static class RegistryApi
         return TypedResults.Stream(stream, "application/octet-stream", $"{model}-v{version}.mlm", entityTag: new Microsoft.Net.Http.Headers.EntityTagHeaderValue($"\"{hash}\""));
     }
 
-    static IResult GetOnnx(string model, int version)
+    static async Task<IResult> GetOnnx(string model, int version, RegistryDbContext db, IBlobStore blobs, HttpContext http, CancellationToken ct)
     {
         EnsureName(model);
-        return TypedResults.Problem(statusCode: StatusCodes.Status501NotImplemented, title: "ONNX export not available",
-            detail: "This registry does not export ONNX yet; download the native artifact from .../artifact.");
+        var hash = await db.Versions.AsNoTracking().Where(x => x.Model == model && x.Version == version).Select(x => x.ArtifactHash).SingleOrDefaultAsync(ct);
+        if (hash is null)
+            return VersionNotFound(model, version);
+        byte[] artifact;
+        try
+        {
+            await using var stream = await blobs.OpenReadAsync(hash, ct);
+            using var buffer = new MemoryStream();
+            await stream.CopyToAsync(buffer, ct);
+            artifact = buffer.ToArray();
+        }
+        catch (BlobNotFoundException)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status410Gone, title: "Artifact missing",
+                detail: $"{model} v{version}'s artifact {hash} is no longer in the blob store.");
+        }
+        // The stored bytes are verified against the recorded hash before anything is built from them.
+        if ("sha256:" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(artifact)) != hash)
+            return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Artifact does not match its hash",
+                detail: $"The blob stored for {model} v{version} does not hash to {hash}; it is not exported.");
+        byte[] onnx;
+        try { onnx = OnnxExport.ToBytes(ModelArtifact.FromBytes(artifact)); }
+        catch (NotSupportedException e)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status422UnprocessableEntity, title: "No ONNX form for this model",
+                detail: $"{model} v{version} cannot be exported to ONNX: {e.Message}");
+        }
+        http.Response.Headers["X-Artifact-Hash"] = hash;
+        return TypedResults.File(onnx, "application/octet-stream", $"{model}-v{version}.onnx");
     }
 
     static IResult RefuseEdit(string model, int version)

@@ -32,6 +32,12 @@ public static class EventTopology
     public const string ServeChampions = "serve-champions";
     public const string TrackServingCandidates = "track-serving-candidates";
     public const string ApplyServingPolicy = "apply-serving-policy";
+    public const string RecordDriftPolicy = "record-drift-policy";
+    public const string RecordReference = "record-reference";
+    public const string FollowChampion = "follow-champion";
+    public const string AlertTrainingFailed = "alert-training-failed";
+    public const string MonitorPredictions = "monitor-predictions";
+    public const string JoinFeedback = "join-feedback";
 
     /// <summary>Every consumer endpoint of the platform and the events it takes. A new consumer adds its line here.</summary>
     public static IReadOnlyList<Subscription> Subscriptions { get; } =
@@ -45,6 +51,12 @@ public static class EventTopology
         new(ServeChampions, typeof(ModelPromoted)),
         new(TrackServingCandidates, typeof(ModelRegistered)),
         new(ApplyServingPolicy, typeof(PipelineDefined)),
+        new(RecordDriftPolicy, typeof(PipelineDefined)),
+        new(RecordReference, typeof(ModelTrained)),
+        new(FollowChampion, typeof(ModelPromoted)),
+        new(AlertTrainingFailed, typeof(TrainingFailed)),
+        new(MonitorPredictions, typeof(PredictionsLogged)),
+        new(JoinFeedback, typeof(FeedbackReceived)),
     ];
 
     public static Subscription For(string endpoint) =>

@@ -10,12 +10,16 @@ public sealed record TimingsDto(DateTimeOffset QueuedAt, DateTimeOffset? Started
 
 public sealed record HoldoutDto(string BlobRef, long? Rows);
 
+/// <summary>Boosting rounds fitted out of those asked for (one tree per round, or per class and round for multiclass).</summary>
+public sealed record ProgressDto(int RoundsDone, int RoundsTotal);
+
 /// <summary>A run as <c>GET /runs/{runId}</c> shows it (DESIGN §4), with its progress while it runs.</summary>
 public sealed record RunDto(
     Guid RunId,
     string Pipeline,
     string Status,
     string? Phase,
+    ProgressDto? Progress,
     string Trigger,
     IReadOnlyList<string> Triggers,
     DatasetVersionDto? DatasetVersion,
@@ -35,7 +39,7 @@ public sealed record RunDto(
     TimingsDto Timings)
 {
     public static RunDto From(TrainingRun r) => new(
-        r.Id, r.Pipeline, r.Status, r.Phase, r.Trigger, r.Triggers,
+        r.Id, r.Pipeline, r.Status, r.Phase, r.RoundsTotal is { } total ? new ProgressDto(r.RoundsDone ?? 0, total) : null, r.Trigger, r.Triggers,
         r.BatchHashes is null ? null : new DatasetVersionDto(r.Dataset!, r.DatasetNumber, r.DatasetHash,
             r.BatchHashes.Select((h, i) => new BatchDto(h, r.BatchRows is { } rows && i < rows.Count ? rows[i] : null)).ToList(), r.DatasetRows),
         r.DefinitionHash, r.Definition?.Trainer.Name, r.Params ?? r.Definition?.Trainer.Params.ToDictionary(), r.Seed ?? r.Definition?.Split.Seed, r.CodeVersion,

@@ -37,6 +37,11 @@ public sealed class TrainingRun
     public Guid? ReproduceOf { get; set; }
     public string? Phase { get; set; }
 
+    /// <summary>Boosting rounds fitted so far and asked for, while a round-based trainer fits; null otherwise.</summary>
+    public int? RoundsDone { get; set; }
+
+    public int? RoundsTotal { get; set; }
+
     public string? DefinitionHash { get; set; }
     public PipelineDefinition? Definition { get; set; }
     public string? Dataset { get; set; }

@@ -86,7 +86,13 @@ public sealed class RunExecutor(IServiceScopeFactory scopes, IBlobStore blobs, I
         using (Phase(run, "fit"))
         {
             await SetPhaseAsync(db, run, "fitting", ct);
-            model = await Task.Run(() => Trainer.Train(train, spec), ct);
+            var progress = new FitProgress();
+            var fit = Task.Run(() => Trainer.Train(train, spec with { Progress = progress }), ct);
+            // The fit reports each round to a counter; the run's record is brought up to date at most once a second.
+            while (await Task.WhenAny(fit, Task.Delay(options.Value.ProgressInterval, ct)) != fit)
+                await SaveProgressAsync(db, run, progress, ct);
+            model = await fit;
+            await SaveProgressAsync(db, run, progress, ct);
         }
         run.Timings["fit"] = fitClock.Elapsed.TotalSeconds;
 
@@ -215,7 +221,8 @@ public sealed class RunExecutor(IServiceScopeFactory scopes, IBlobStore blobs, I
             db.AddEvent(new ModelTrained(
                 run.Id, run.Pipeline, DatasetVersionOf(run), run.DefinitionHash!, d.Trainer.Name, o.Params, d.Split.Seed, run.CodeVersion,
                 run.Metrics, o.ArtifactHash, ReferenceProfileOf(o.Model.Profile), run.Trigger, run.CorrelationId, now,
-                d.TaskKind, d.Target, new HoldoutReference(o.HoldoutRef, "csv", o.HoldoutRows, o.HoldoutTypes), d.Promotion.ToPolicy(), o.TrainRows), run.CorrelationId, time);
+                d.TaskKind, d.Target, new HoldoutReference(o.HoldoutRef, "csv", o.HoldoutRows, o.HoldoutTypes), d.Promotion.ToPolicy(), o.TrainRows,
+                o.Model.Profile.Target is { } target ? ReferenceOf(target) : null), run.CorrelationId, time);
             TrainingTelemetry.RowsTrained.Add(o.TrainRows, new KeyValuePair<string, object?>("pipeline", run.Pipeline));
             if (o.Metrics.TryGetValue(metricName, out var score))
                 TrainingTelemetry.HoldoutScore.Record(score, new("pipeline", run.Pipeline), new("metric", d.Promotion.Metric));
@@ -246,14 +253,52 @@ public sealed class RunExecutor(IServiceScopeFactory scopes, IBlobStore blobs, I
     static DatasetVersion DatasetVersionOf(TrainingRun run) =>
         new(run.Dataset!, run.DatasetHash!, run.BatchHashes!, run.DatasetRows!.Value, run.DatasetNumber, run.BatchRows);
 
-    static IReadOnlyList<FeatureReference> ReferenceProfileOf(ReferenceProfile profile) =>
-        profile.Features.Select(f => f.Type == ColumnType.Categorical
-            ? new FeatureReference(f.Name, "categorical", null, f.Categories, f.CategoryShares, f.NullShare)
-            : new FeatureReference(f.Name, "numeric", f.Quantiles, null, f.BinShares, f.NullShare)).ToList();
+    static IReadOnlyList<FeatureReference> ReferenceProfileOf(ReferenceProfile profile) => profile.Features.Select(ReferenceOf).ToList();
+
+    /// <summary>What drift tests need of a column: shares for categories; std, mean and the sorted values (or their quantiles) for numbers.</summary>
+    static FeatureReference ReferenceOf(FeatureProfile f) => f.Type == ColumnType.Categorical
+        ? new FeatureReference(f.Name, "categorical", null, f.Categories, f.CategoryShares, f.NullShare, "categorical", f.Count)
+        : new FeatureReference(f.Name, "numeric", f.Quantiles, null, f.BinShares, f.NullShare, f.Type.ToString().ToLowerInvariant(), f.Count,
+            Finite(f.Mean), Finite(f.StdDev), f.SortedValues ?? []);
+
+    /// <summary>JSON has no NaN: a column with no values has no mean or std.</summary>
+    static double? Finite(double v) => double.IsFinite(v) ? v : null;
 
     string CodeVersion() => options.Value.CodeVersion is { Length: > 0 } configured
         ? configured
         : "learning " + (typeof(Trainer).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown");
+
+    async Task SaveProgressAsync(TrainingDbContext db, TrainingRun run, FitProgress progress, CancellationToken ct)
+    {
+        var (done, total) = progress.Latest;
+        if (total == 0 || (run.RoundsDone == done && run.RoundsTotal == total))
+            return;
+        run.RoundsDone = done;
+        run.RoundsTotal = total;
+        Activity.Current?.SetTag("mlops.rounds_done", done);
+        TrainingTelemetry.RoundsFitted.Add(done - (progress.Saved ?? 0), new KeyValuePair<string, object?>("mlops.pipeline", run.Pipeline));
+        progress.Saved = done;
+        await db.SaveChangesAsync(ct);
+    }
+
+    /// <summary>The latest round a fit reported, read by the run's loop (reports come from the fitting thread).</summary>
+    sealed class FitProgress : IProgress<TrainingProgress>
+    {
+        long _latest;
+
+        public int? Saved { get; set; }
+
+        public (int Done, int Total) Latest
+        {
+            get
+            {
+                var v = Interlocked.Read(ref _latest);
+                return ((int)(v & 0xFFFFFFFF), (int)(v >> 32));
+            }
+        }
+
+        public void Report(TrainingProgress value) => Interlocked.Exchange(ref _latest, ((long)value.TotalRounds << 32) | (uint)value.Rounds);
+    }
 
     async Task SetPhaseAsync(TrainingDbContext db, TrainingRun run, string phase, CancellationToken ct)
     {

@@ -2,7 +2,10 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text.Json;
+using Microsoft.ML.OnnxRuntime;
+using Microsoft.ML.OnnxRuntime.Tensors;
 using MlOps.Learning.Artifacts;
+using MlOps.Learning.Onnx;
 using MlOps.Tests.Integration.Infrastructure;
 
 namespace MlOps.Tests.Integration.Loop;
@@ -49,11 +52,32 @@ public sealed class ContinuousTrainingTests(InfrastructureFixture infra)
         Assert.Equal(v1.GetProperty("runId").GetGuid(), run.GetProperty("runId").GetGuid());
         Assert.Equal(v1.GetProperty("artifactHash").GetString(), run.GetProperty("artifactHash").GetString());
         Assert.Equal(1461 - run.GetProperty("holdout").GetProperty("rows").GetInt64(), run.GetProperty("trainRows").GetInt64());
+        // One round asked for, one built: the progress the run showed while fitting ends complete.
+        Assert.Equal(1, run.GetProperty("progress").GetProperty("roundsDone").GetInt32());
+        Assert.Equal(1, run.GetProperty("progress").GetProperty("roundsTotal").GetInt32());
 
         // The artifact downloads by version, its SHA-256 is the recorded hash, and it loads.
         var bytes = await loop.Registry.Client.GetByteArrayAsync($"models/{name}/versions/1/artifact");
         Assert.Equal(v1.GetProperty("artifactHash").GetString(), "sha256:" + Convert.ToHexStringLower(SHA256.HashData(bytes)));
-        Assert.Equal("weather", ModelArtifact.FromBytes(bytes).Info.Target);
+        var trained = ModelArtifact.FromBytes(bytes);
+        Assert.Equal("weather", trained.Info.Target);
+
+        // The same version as ONNX runs in ONNX Runtime and gives the platform's class probabilities.
+        var onnx = await loop.Registry.Client.GetByteArrayAsync($"models/{name}/versions/1/onnx");
+        using (var session = new InferenceSession(onnx))
+        {
+            double[] row = [0.0, 12.8, 5.0, 4.7];
+            Assert.Equal(["precipitation", "temp_max", "temp_min", "wind"], trained.InputSchema.Select(c => c.Name));
+            var expected = new double[trained.Info.Classes.Count];
+            trained.Predict(row, expected);
+            using var results = session.Run([NamedOnnxValue.CreateFromTensor(OnnxExport.InputName, new DenseTensor<float>(row.Select(v => (float)v).ToArray(), [1, row.Length]))]);
+            var probabilities = results.Single(r => r.Name == OnnxExport.ProbabilitiesName).AsTensor<float>().ToArray();
+            Assert.Equal(expected.Length, probabilities.Length);
+            for (var k = 0; k < expected.Length; k++)
+                Assert.Equal(expected[k], probabilities[k], 1e-5);
+        }
+        using (var missing = await loop.Registry.Client.GetAsync($"models/{name}/versions/99/onnx"))
+            Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
 
         // Version 2: a real model, on the same data and seed (so the same holdout rows), is better and replaces the champion.
         using (var put = await LoopData.PutPipelineAsync(loop, name, LoopData.WeatherPipeline(dataset, trees: 15)))

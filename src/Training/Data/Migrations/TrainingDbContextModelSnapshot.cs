@@ -269,6 +269,12 @@ namespace MlOps.Training.Data.Migrations
                     b.Property<Guid?>("ReproduceOf")
                         .HasColumnType("uuid");
 
+                    b.Property<int?>("RoundsDone")
+                        .HasColumnType("integer");
+
+                    b.Property<int?>("RoundsTotal")
+                        .HasColumnType("integer");
+
                     b.Property<int?>("Seed")
                         .HasColumnType("integer");
 
