@@ -53,7 +53,8 @@ public sealed class LoopTests(PlatformFixture platform)
             seattleBatches.Add(await IngestAsync(ingestion, dataset, header, Rows("Seattle", year)));
 
         var v1 = await WaitChampionAsync(registry, model, v => v >= 1);
-        var predicted = await PredictAsync(serving, model, header, Rows("Seattle", "2014"));
+        // Serving hears of the promotion over the bus: it answers 404 until then.
+        var predicted = (await WaitAsync(() => TryPredictAsync(serving, model, header, Rows("Seattle", "2014")), "Serving's first champion"))!.Value;
         Assert.Equal(v1, predicted.GetProperty("version").GetInt32());
         Assert.Equal(365, predicted.GetProperty("predictionIds").GetArrayLength());
         Assert.All(predicted.GetProperty("predictions").EnumerateArray(), p => Assert.False(string.IsNullOrEmpty(p.GetProperty("label").GetString())));
@@ -114,7 +115,11 @@ public sealed class LoopTests(PlatformFixture platform)
         return batch.GetProperty("contentHash").GetString()!;
     }
 
-    static async Task<JsonElement> PredictAsync(HttpClient serving, string model, string[] header, string[] rows)
+    static async Task<JsonElement> PredictAsync(HttpClient serving, string model, string[] header, string[] rows) =>
+        await TryPredictAsync(serving, model, header, rows) ?? throw new InvalidOperationException($"{model} has no champion in Serving");
+
+    /// <summary>The answer, or null while Serving has no champion of the model (404).</summary>
+    static async Task<JsonElement?> TryPredictAsync(HttpClient serving, string model, string[] header, string[] rows)
     {
         var body = new JsonArray();
         foreach (var row in rows)
@@ -127,6 +132,8 @@ public sealed class LoopTests(PlatformFixture platform)
         }
         using var response = await serving.PostAsJsonAsync($"/models/{model}/predict", new JsonObject { ["rows"] = body });
         var text = await response.Content.ReadAsStringAsync();
+        if (response.StatusCode == HttpStatusCode.NotFound)
+            return null;
         Assert.True(response.StatusCode == HttpStatusCode.OK, $"predict: {(int)response.StatusCode} {text}");
         return JsonDocument.Parse(text).RootElement.Clone();
     }
