@@ -16,6 +16,8 @@ public static class YamlJson
         var stream = new YamlStream();
         try { stream.Load(new StringReader(yaml)); }
         catch (YamlException e) { throw new CliException($"{source} is not valid YAML (line {e.Start.Line}, column {e.Start.Column}): {e.InnerException?.Message ?? e.Message}"); }
+        // The parser gives up this way on some unterminated input (an unclosed flow sequence at the end).
+        catch (InvalidOperationException) { throw new CliException($"{source} is not valid YAML: it ends inside an unclosed [ ] or {{ }}."); }
         if (stream.Documents.Count != 1)
             throw new CliException($"{source} holds {stream.Documents.Count} YAML documents; a pipeline definition is one.");
         return Node(stream.Documents[0].RootNode, source);

@@ -40,6 +40,6 @@ public sealed class YamlJsonTests
         var invalid = Assert.Throws<CliException>(() => YamlJson.Convert("a: [1, 2\nb: 3\n", "bad.yaml"));
         Assert.Contains("bad.yaml is not valid YAML", invalid.Message);
         var duplicate = Assert.Throws<CliException>(() => YamlJson.Convert("a: 1\na: 2\n", "dup.yaml"));
-        Assert.Contains("key 'a' appears twice", duplicate.Message);
+        Assert.Contains("dup.yaml is not valid YAML (line 2", duplicate.Message);
     }
 }

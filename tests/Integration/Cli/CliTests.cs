@@ -1,0 +1,290 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.ML.OnnxRuntime;
+using MlOps.Cli;
+using MlOps.Contracts;
+using MlOps.Testing;
+using MlOps.Tests.Integration.Infrastructure;
+using MlOps.Tests.Integration.Loop;
+
+namespace MlOps.Tests.Integration.Cli;
+
+/// <summary>
+/// The <c>mlops</c> CLI run in-process against the services as real processes. Addresses come from an injected
+/// environment (<c>MLOPS_URL_&lt;SERVICE&gt;</c>), so nothing process-wide is changed.
+/// </summary>
+[Collection(InfrastructureCollection.Name)]
+public sealed class CliTests(InfrastructureFixture infra) : IDisposable
+{
+    readonly string _dir = Directory.CreateTempSubdirectory("mlops-cli-it-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    string WriteFile(string name, string content)
+    {
+        var path = Path.Combine(_dir, name);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        File.WriteAllText(path, content);
+        return path;
+    }
+
+    /// <summary>The services' addresses as the CLI reads them, plus an API key (the test services need none; it must not hurt).</summary>
+    static Dictionary<string, string> Env(params ServiceProcess?[] services)
+    {
+        var env = services.OfType<ServiceProcess>().ToDictionary(s => $"MLOPS_URL_{s.Name.ToUpperInvariant()}", s => s.BaseAddress.ToString());
+        env["MLOPS_API_KEY"] = "cli-test-key";
+        return env;
+    }
+
+    static async Task<(int Code, string Out, string Err)> RunAsync(Dictionary<string, string> env, params string[] args)
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+        var code = await CliApp.RunAsync(args, output, error, CliContext.WithVariables(env));
+        return (code, output.ToString(), error.ToString());
+    }
+
+    static async Task<string> OkAsync(Dictionary<string, string> env, params string[] args)
+    {
+        var (code, output, error) = await RunAsync(env, args);
+        Assert.True(code == 0, $"mlops {string.Join(' ', args)} exited {code}:\n{error}\n{output}");
+        return output;
+    }
+
+    static string PipelineYaml(string dataset, int trees, string? name = null) => $"""
+        # a pipeline for the weather data
+        {(name is null ? "" : $"name: {name}")}
+        dataset: {dataset}
+        task: multiclass
+        target: weather
+        exclude: [date]
+        trainer:
+          name: gbdt
+          params: {"{"} trees: {trees}, learningRate: 0.1, leaves: 8 {"}"}
+        split: {"{"} by: random, holdout: 0.2, seed: 42 {"}"}
+        retrain:
+          minNewRows: 100
+          onDrift: true
+          cooldownSeconds: 0
+        promotion:
+          metric: accuracy
+          minImprovement: 0.0
+          minScore: null
+          requireApproval: false
+        """;
+
+    [Fact]
+    public async Task Apply_creates_a_yaml_pipeline_then_reports_unchanged_and_updated_and_a_bad_definition_names_its_field()
+    {
+        var loop = await infra.LoopAsync();
+        var env = Env(loop.Training);
+        var name = LoopData.Name("cli-apply");
+        var file = WriteFile($"{name}.yaml", PipelineYaml(LoopData.Name("ds"), trees: 5));
+
+        Assert.Contains($"pipeline {name} created: revision 1", await OkAsync(env, "apply", file));
+        var stored = await loop.Training.Client.GetFromJsonAsync<JsonElement>($"pipelines/{name}");
+        Assert.Equal(5, stored.GetProperty("definition").GetProperty("trainer").GetProperty("params").GetProperty("trees").GetDouble());
+
+        var again = JsonNode.Parse(await OkAsync(env, "apply", file, "--json"))!;
+        Assert.Equal("unchanged", again["result"]!.GetValue<string>());
+        Assert.Equal(1, again["revision"]!.GetValue<int>());
+
+        File.WriteAllText(file, PipelineYaml(stored.GetProperty("definition").GetProperty("dataset").GetString()!, trees: 6));
+        Assert.Contains($"pipeline {name} updated: revision 2", await OkAsync(env, "apply", file));
+
+        // The file's name field names the pipeline when present; JSON files work the same.
+        var named = LoopData.Name("cli-named");
+        var json = WriteFile("any-file-name.json", LoopData.WeatherPipeline(LoopData.Name("ds"), trees: 3).ToJsonString().Replace("{\"dataset\"", $"{{\"name\":\"{named}\",\"dataset\""));
+        Assert.Contains($"pipeline {named} created", await OkAsync(env, "apply", json));
+
+        var bad = WriteFile("bad-pipeline.yaml", PipelineYaml(LoopData.Name("ds"), trees: 5).Replace("name: gbdt", "name: no-such-trainer"));
+        var (code, output, error) = await RunAsync(env, "apply", bad);
+        Assert.Equal(1, code);
+        Assert.Equal("", output);
+        Assert.Contains("Training answered 400", error);
+        Assert.Contains("PUT " + loop.Training.BaseAddress + "pipelines/bad-pipeline", error);
+        Assert.Contains("Invalid pipeline definition", error);
+        Assert.Contains("trainer.name:", error);
+        using (var missing = await loop.Training.Client.GetAsync("pipelines/bad-pipeline"))
+            Assert.Equal(System.Net.HttpStatusCode.NotFound, missing.StatusCode);
+    }
+
+    [Fact]
+    public async Task Ingest_sends_each_csv_file_of_a_folder_as_a_batch_and_prints_their_ids()
+    {
+        var slice = await infra.SliceAsync();
+        var env = Env(slice.Ingestion);
+        var dataset = LoopData.Name("cli-ingest");
+        WriteFile("batches/a.csv", LoopData.WeatherCsv(0, 150));
+        WriteFile("batches/b.csv", LoopData.WeatherCsv(150, 400));
+        WriteFile("batches/notes.txt", "not data");
+        var folder = Path.Combine(_dir, "batches");
+
+        var (code, output, error) = await RunAsync(env, "ingest", folder, "--dataset", dataset);
+        Assert.True(code == 0, error);
+        var stored = (await slice.Ingestion.Client.GetFromJsonAsync<JsonElement>($"datasets/{dataset}/batches")).EnumerateArray().ToList();
+        Assert.Equal(2, stored.Count);
+        Assert.Equal([150L, 250L], stored.Select(b => b.GetProperty("rows").GetInt64()).Order());
+        foreach (var batch in stored)
+            Assert.Contains(batch.GetProperty("batchId").GetString()!, output);
+        Assert.Matches(@"a\.csv\s+[0-9a-f-]{36}\s+150\s", output);
+        // The progress bar went to standard error and reached the end of each file.
+        Assert.Matches(@"a\.csv \[#{30}\] 100%", error);
+        Assert.Matches(@"b\.csv \[#{30}\] 100%", error);
+        Assert.Contains($"2 batches accepted into dataset {dataset}", error);
+
+        // The same files again: the same batches (duplicates), and --json output that parses.
+        (code, output, error) = await RunAsync(env, "ingest", folder, "--dataset", dataset, "--json");
+        Assert.True(code == 0, error);
+        var again = JsonNode.Parse(output)!.AsArray();
+        Assert.Equal(2, again.Count);
+        Assert.All(again, b => Assert.True(b!["duplicate"]!.GetValue<bool>()));
+        Assert.Equal(stored.Select(b => b.GetProperty("batchId").GetString()).Order(), again.Select(b => b!["batchId"]!.GetValue<string>()).Order());
+
+        (code, _, error) = await RunAsync(env, "ingest", WriteFile("bad name.csv", "a\n1\n"), "--dataset", "bad name");
+        Assert.Equal(1, code);
+        Assert.Contains("was not ingested: Ingestion answered 400", error);
+        Assert.Contains("Invalid dataset name", error);
+    }
+
+    [Fact]
+    public async Task A_trained_model_is_listed_traced_promoted_with_a_reason_exported_and_scored_locally()
+    {
+        var loop = await infra.LoopAsync();
+        var env = Env(loop.Training, loop.Registry);
+        var name = LoopData.Name("cli-model");
+        var dataset = LoopData.Name("cli-ds");
+        await OkAsync(env, "apply", WriteFile("p.yaml", PipelineYaml(dataset, trees: 3, name: name)));
+        var data = await LoopData.PublishVersionAsync(loop, dataset, 1, LoopData.WeatherCsv(0, 300), LoopData.WeatherCsv(300, 500));
+        var v1 = await LoopData.VersionAsync(loop, name, 1);
+        // A second run on the same data: an equal score, so the gate declines it and v1 stays champion.
+        await LoopData.FinishedRunAsync(loop, await LoopData.RequestRunAsync(loop, name));
+        var v2 = await LoopData.VersionAsync(loop, name, 2);
+        Assert.Equal("declined", v2.GetProperty("gate").GetProperty("decision").GetString());
+
+        // runs: a table row per run, and the same runs as JSON.
+        var runs = await OkAsync(env, "runs", "--pipeline", name);
+        Assert.StartsWith("RUN", runs);
+        Assert.Equal(2, runs.Split('\n').Count(l => l.Contains(name) && l.Contains("succeeded")));
+        Assert.Contains(v1.GetProperty("runId").GetString()!, runs);
+        var runsJson = JsonNode.Parse(await OkAsync(env, "runs", "--pipeline", name, "--json"))!.AsArray();
+        Assert.Equal(new[] { v1.GetProperty("runId").GetString()!, v2.GetProperty("runId").GetString()! }.Order(),
+            runsJson.Select(r => r!["runId"]!.GetValue<string>()).Order());
+
+        // models: the list, one model's versions, and JSON.
+        Assert.Matches($@"{name}\s+v1\s+accuracy=", await OkAsync(env, "models"));
+        var versions = await OkAsync(env, "models", name);
+        Assert.Contains($"{name}: champion v1", versions);
+        Assert.Matches(@"v1\s+\*\s+promoted\s+gbdt", versions);
+        Assert.Matches(@"v2\s+declined\s+gbdt", versions);
+        var modelJson = JsonNode.Parse(await OkAsync(env, "models", name, "--json"))!;
+        Assert.Equal(1, modelJson["champion"]!["version"]!.GetValue<int>());
+        Assert.Equal(2, modelJson["versionList"]!.AsArray().Count);
+
+        // lineage: the data, definition and trainer that made v1.
+        var lineage = await OkAsync(env, "lineage", name, "1");
+        Assert.Contains(v1.GetProperty("artifactHash").GetString()!, lineage);
+        Assert.Contains($"{dataset} v1, 500 rows, {data.Hash}", lineage);
+        Assert.Contains("gbdt ", lineage);
+        Assert.Contains("trees=3", lineage);
+        Assert.Matches($@"{data.BatchHashes[1]}\s+200", lineage);
+        var lineageJson = JsonNode.Parse(await OkAsync(env, "lineage", name, "1", "--json"))!;
+        Assert.Equal(v1.GetProperty("definitionHash").GetString(), lineageJson["definitionHash"]!.GetValue<string>());
+
+        // promote: the champion moves to v2, and the audit names the OS user and the reason.
+        var reason = "cli test: the newer run of the same data";
+        var promoted = await OkAsync(env, "promote", name, "2", "--reason", reason);
+        Assert.Contains($"champion v1 -> v2 (promote by {Environment.UserName}: {reason})", promoted);
+        var summary = await loop.Registry.Client.GetFromJsonAsync<JsonElement>($"models/{name}");
+        Assert.Equal(2, summary.GetProperty("champion").GetProperty("version").GetInt32());
+        var audit = (await loop.Registry.Client.GetFromJsonAsync<JsonElement>($"models/{name}/audit")).EnumerateArray().Last();
+        Assert.Equal(reason, audit.GetProperty("reason").GetString());
+        Assert.Equal(Environment.UserName, audit.GetProperty("who").GetString());
+        Assert.Contains("already the champion", await OkAsync(env, "promote", name, "2", "--reason", reason));
+
+        // export NAME@VERSION: the Registry's ONNX, which ONNX Runtime loads.
+        var onnx = Path.Combine(_dir, "m.onnx");
+        Assert.Contains($"ONNX model of {name} v1", await OkAsync(env, "export", "--model", $"{name}@1", "--onnx", onnx));
+        using (var session = new InferenceSession(onnx))
+            Assert.Contains(session.OutputMetadata.Keys, k => k == MlOps.Learning.Onnx.OnnxExport.ProbabilitiesName);
+        var champion = JsonNode.Parse(await OkAsync(env, "export", "--model", name, "--onnx", onnx, "--json"))!;
+        Assert.Equal(2, champion["version"]!.GetValue<int>());
+
+        // predict NAME@VERSION: the downloaded, hash-checked artifact scores here exactly as the same file does locally.
+        var rows = WriteFile("rows.csv", LoopData.WeatherCsv(500, 540));
+        var artifact = Path.Combine(_dir, "v1.mlm");
+        File.WriteAllBytes(artifact, await loop.Registry.Client.GetByteArrayAsync($"models/{name}/versions/1/artifact"));
+        var (code, remote, error) = await RunAsync(env, "predict", "--model", $"{name}@1", "--data", rows);
+        Assert.True(code == 0, error);
+        Assert.Contains($"{name}@1: artifact {v1.GetProperty("artifactHash").GetString()} verified", error);
+        Assert.StartsWith("prediction,p_", remote);
+        Assert.Equal(41, remote.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
+        Assert.Equal(await OkAsync([], "predict", "--model", artifact, "--data", rows), remote);
+        var predictJson = JsonNode.Parse(await OkAsync(env, "predict", "--model", $"{name}@1", "--data", rows, "--json"))!;
+        Assert.Equal(40, predictJson["predictions"]!.AsArray().Count);
+    }
+
+    [Fact]
+    public async Task Status_is_zero_when_the_services_are_healthy_and_names_a_service_that_cannot_be_reached()
+    {
+        var loop = await infra.LoopAsync();
+        var slice = await infra.SliceAsync();
+        var env = Env(slice.Ingestion, slice.Validation, loop.Training, loop.Registry);
+
+        var output = await OkAsync(env, "status", "ingestion", "validation", "training", "registry");
+        Assert.Equal(4, output.Split('\n').Count(l => l.Contains("Healthy")));
+        var json = JsonNode.Parse(await OkAsync(env, "status", "training", "registry", "--json"))!.AsArray();
+        Assert.All(json, s => Assert.True(s!["healthy"]!.GetValue<bool>()));
+
+        var dead = FreePort.Get();
+        env["MLOPS_URL_SERVING"] = $"http://127.0.0.1:{dead}";
+        var (code, table, error) = await RunAsync(env, "status", "training", "serving");
+        Assert.Equal(1, code);
+        Assert.Matches(@"Training\s+\S+\s+Healthy", table);
+        Assert.Matches(@"Serving\s+\S+\s+Unreachable", table);
+        Assert.Contains($"cannot reach Serving at http://127.0.0.1:{dead} — is the platform running? scripts/run.sh", error);
+        Assert.DoesNotContain("Training", error);
+
+        env["MLOPS_URL_TRAINING"] = $"http://127.0.0.1:{dead}";
+        (code, _, error) = await RunAsync(env, "runs");
+        Assert.Equal(1, code);
+        Assert.Contains($"cannot reach Training at http://127.0.0.1:{dead} — is the platform running? scripts/run.sh", error);
+    }
+
+    [Fact]
+    public async Task An_unknown_model_fails_with_the_registrys_problem_detail()
+    {
+        var loop = await infra.LoopAsync();
+        var env = Env(loop.Registry);
+        var name = LoopData.Name("cli-nope");
+
+        var (code, output, error) = await RunAsync(env, "models", name);
+        Assert.Equal(1, code);
+        Assert.Equal("", output);
+        Assert.Contains($"Registry answered 404 Not Found to GET {loop.Registry.BaseAddress}models/{name}", error);
+        Assert.Contains($"Model not found — There is no model '{name}'", error);
+
+        (code, _, error) = await RunAsync(env, "export", "--model", $"{name}@3", "--onnx", Path.Combine(_dir, "x.onnx"));
+        Assert.Equal(1, code);
+        Assert.Contains($"Model '{name}' has no version 3", error);
+        Assert.False(File.Exists(Path.Combine(_dir, "x.onnx")));
+    }
+
+    [Fact]
+    public async Task Replay_moves_a_services_parked_messages_back_to_their_endpoint()
+    {
+        var loop = await infra.LoopAsync();
+        var env = Env(loop.Training);
+        // An event Training can never handle goes straight to its error queue.
+        await loop.Bus.Publish(new DatasetVersionCreated("bad name!", 1, "sha256:" + new string('e', 64), [], [], 0, Guid.NewGuid(), DateTimeOffset.UtcNow));
+        var parked = await LoopData.PollAsync(loop.Training.Client, "admin/error-queues",
+            q => q.EnumerateArray().Any(e => e.GetProperty("queue").GetString() == "train-on-new-data" && e.GetProperty("messages").GetInt64() > 0), seconds: 30);
+        var waiting = parked.EnumerateArray().Single(e => e.GetProperty("queue").GetString() == "train-on-new-data").GetProperty("messages").GetInt64();
+
+        var result = JsonNode.Parse(await OkAsync(env, "replay", "training", "--json"))!.AsArray();
+        var queue = Assert.Single(result, r => r!["queue"]!.GetValue<string>() == "train-on-new-data")!;
+        Assert.Equal(waiting, queue["replayed"]!.GetValue<long>());
+        Assert.All(result.Where(r => r!["waiting"]!.GetValue<long>() == 0), r => Assert.Equal(0, r!["replayed"]!.GetValue<long>()));
+    }
+}
