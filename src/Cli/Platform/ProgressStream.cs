@@ -48,7 +48,7 @@ internal sealed class ProgressStream(Stream inner, long length, string label, Te
         _sinceDrawn.Restart();
         var share = length == 0 ? 1.0 : Math.Min(1.0, (double)_position / length);
         var filled = (int)Math.Round(share * Width);
-        error.Write($"\r{label} [{new string('#', filled)}{new string('.', Width - filled)}] {share,4:P0} {Size(_position)}/{Size(length)}");
+        error.Write($"\r{label} [{new string('#', filled)}{new string('.', Width - filled)}] {(int)(share * 100),3}% {Size(_position)}/{Size(length)}");
         if (final)
             error.WriteLine();
         error.Flush();
