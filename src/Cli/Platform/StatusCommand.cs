@@ -24,13 +24,14 @@ internal static class StatusCommand
             if (down.Count == 0)
                 return 0;
             foreach (var r in down)
-                run.Error.WriteLine($"error: {r.Service.Name} at {r.Url} is {r.Status.ToLowerInvariant()}: {r.Detail}");
+                run.Error.WriteLine($"error: {r.Message ?? $"{r.Service.Name} at {r.Url} is {r.Status.ToLowerInvariant()}: {r.Detail}"}");
             return 1;
         });
         return command;
     }
 
-    sealed record Health(PlatformService Service, string Url, string Status, string Detail, JsonNode? Checks)
+    /// <param name="Message">The full error for standard error when it says more than the table's detail.</param>
+    sealed record Health(PlatformService Service, string Url, string Status, string Detail, JsonNode? Checks, string? Message = null)
     {
         public JsonObject ToJson() => new()
         {
@@ -38,7 +39,7 @@ internal static class StatusCommand
             ["url"] = Url,
             ["status"] = Status,
             ["healthy"] = Status == "Healthy",
-            ["detail"] = Detail,
+            ["detail"] = Message ?? Detail,
             ["checks"] = Checks?.DeepClone(),
         };
     }
@@ -47,7 +48,7 @@ internal static class StatusCommand
     {
         string url;
         try { url = run.Context.AddressOf(service).ToString().TrimEnd('/'); }
-        catch (CliException e) { return new Health(service, "?", "Misconfigured", e.Message, null); }
+        catch (CliException e) { return new Health(service, "?", "Misconfigured", e.Message, null, e.Message); }
         try
         {
             // /health answers 503 with the same JSON breakdown when a dependency is down: read it either way.
@@ -69,7 +70,7 @@ internal static class StatusCommand
         }
         catch (PlatformException e)
         {
-            return new Health(service, url, "Unreachable", e.Message, null);
+            return new Health(service, url, "Unreachable", "not reachable", null, e.Message);
         }
     }
 }

@@ -182,4 +182,31 @@ public sealed class PlatformCommandTests : IDisposable
         Assert.Contains(message, error);
         Assert.Empty(stub.Requests);
     }
+
+    [Fact]
+    public async Task Status_reads_the_health_breakdown_of_an_unhealthy_service_and_exits_non_zero()
+    {
+        var stub = new StubPlatform()
+            .OnJson("GET", "http://127.0.0.1:5103/health", """{"status":"Healthy","checks":{"self":{"status":"Healthy","description":null}}}""")
+            .OnJson("GET", "http://127.0.0.1:5104/health",
+                """{"status":"Unhealthy","checks":{"self":{"status":"Healthy","description":null},"registrydb":{"status":"Unhealthy","description":"connection refused"}}}""",
+                HttpStatusCode.ServiceUnavailable);
+
+        var (code, output, error) = await StubPlatform.RunAsync(stub, NoVariables, "status", "training");
+        Assert.True(code == 0, error);
+        Assert.Matches(@"Training\s+http://127\.0\.0\.1:5103\s+Healthy", output);
+
+        (code, output, error) = await StubPlatform.RunAsync(stub, NoVariables, "status", "training", "registry", "--json");
+        Assert.Equal(1, code);
+        var services = JsonNode.Parse(output)!.AsArray();
+        Assert.True(services[0]!["healthy"]!.GetValue<bool>());
+        Assert.False(services[1]!["healthy"]!.GetValue<bool>());
+        Assert.Equal("registrydb: Unhealthy (connection refused)", services[1]!["detail"]!.GetValue<string>());
+        Assert.Contains("error: Registry at http://127.0.0.1:5104 is unhealthy: registrydb: Unhealthy (connection refused)", error);
+        Assert.DoesNotContain("Training", error);
+
+        (code, _, error) = await StubPlatform.RunAsync(stub, NoVariables, "status", "nosuch");
+        Assert.Equal(1, code);
+        Assert.Contains("Unknown service 'nosuch'", error);
+    }
 }
