@@ -52,7 +52,7 @@ public sealed class CliTests(InfrastructureFixture infra) : IDisposable
         return output;
     }
 
-    static string PipelineYaml(string dataset, int trees, string? name = null) => $"""
+    static string PipelineYaml(string dataset, int trees, string? name = null, bool requireApproval = false) => $"""
         # a pipeline for the weather data
         {(name is null ? "" : $"name: {name}")}
         dataset: {dataset}
@@ -71,7 +71,7 @@ public sealed class CliTests(InfrastructureFixture infra) : IDisposable
           metric: accuracy
           minImprovement: 0.0
           minScore: null
-          requireApproval: false
+          requireApproval: {(requireApproval ? "true" : "false")}
         """;
 
     [Fact]
@@ -149,38 +149,35 @@ public sealed class CliTests(InfrastructureFixture infra) : IDisposable
     }
 
     [Fact]
-    public async Task A_trained_model_is_listed_traced_promoted_with_a_reason_exported_and_scored_locally()
+    public async Task A_trained_model_is_listed_traced_approved_with_a_reason_exported_and_scored_locally()
     {
         var loop = await infra.LoopAsync();
         var env = Env(loop.Training, loop.Registry);
         var name = LoopData.Name("cli-model");
         var dataset = LoopData.Name("cli-ds");
-        await OkAsync(env, "apply", WriteFile("p.yaml", PipelineYaml(dataset, trees: 3, name: name)));
+        // The pipeline asks for approval, so its first version waits for a person's promote.
+        await OkAsync(env, "apply", WriteFile("p.yaml", PipelineYaml(dataset, trees: 3, name: name, requireApproval: true)));
         var data = await LoopData.PublishVersionAsync(loop, dataset, 1, LoopData.WeatherCsv(0, 300), LoopData.WeatherCsv(300, 500));
         var v1 = await LoopData.VersionAsync(loop, name, 1);
-        // A second run on the same data: an equal score, so the gate declines it and v1 stays champion.
-        await LoopData.FinishedRunAsync(loop, await LoopData.RequestRunAsync(loop, name));
-        var v2 = await LoopData.VersionAsync(loop, name, 2);
-        Assert.Equal("declined", v2.GetProperty("gate").GetProperty("decision").GetString());
+        Assert.Equal("awaiting_approval", v1.GetProperty("gate").GetProperty("decision").GetString());
+        var runId = v1.GetProperty("runId").GetString()!;
 
         // runs: a table row per run, and the same runs as JSON.
         var runs = await OkAsync(env, "runs", "--pipeline", name);
         Assert.StartsWith("RUN", runs);
-        Assert.Equal(2, runs.Split('\n').Count(l => l.Contains(name) && l.Contains("succeeded")));
-        Assert.Contains(v1.GetProperty("runId").GetString()!, runs);
+        var row = Assert.Single(runs.Split('\n'), l => l.StartsWith(runId, StringComparison.Ordinal));
+        Assert.True(System.Text.RegularExpressions.Regex.IsMatch(row, $@"^{runId}\s+{name}\s+succeeded\s+\S+\s.*{dataset} v1\s+.*accuracy="), runs);
         var runsJson = JsonNode.Parse(await OkAsync(env, "runs", "--pipeline", name, "--json"))!.AsArray();
-        Assert.Equal(new[] { v1.GetProperty("runId").GetString()!, v2.GetProperty("runId").GetString()! }.Order(),
-            runsJson.Select(r => r!["runId"]!.GetValue<string>()).Order());
+        Assert.Equal(runId, Assert.Single(runsJson)!["runId"]!.GetValue<string>());
 
         // models: the list, one model's versions, and JSON.
-        Assert.Matches($@"{name}\s+v1\s+accuracy=", await OkAsync(env, "models"));
+        Assert.Matches($@"{name}\s+-\s+-\s+1\s+v1\s", await OkAsync(env, "models"));
         var versions = await OkAsync(env, "models", name);
-        Assert.Contains($"{name}: champion v1", versions);
-        Assert.Matches(@"v1\s+\*\s+promoted\s+gbdt", versions);
-        Assert.Matches(@"v2\s+declined\s+gbdt", versions);
+        Assert.Contains($"{name}: no champion; awaiting approval: v1", versions);
+        Assert.Matches(@"v1\s+awaiting_approval\s+gbdt\s+" + dataset + @" v1\s+.*accuracy=", versions);
         var modelJson = JsonNode.Parse(await OkAsync(env, "models", name, "--json"))!;
-        Assert.Equal(1, modelJson["champion"]!["version"]!.GetValue<int>());
-        Assert.Equal(2, modelJson["versionList"]!.AsArray().Count);
+        Assert.Null(modelJson["champion"]);
+        Assert.Equal(runId, modelJson["versionList"]!.AsArray().Single()!["runId"]!.GetValue<string>());
 
         // lineage: the data, definition and trainer that made v1.
         var lineage = await OkAsync(env, "lineage", name, "1");
@@ -192,24 +189,26 @@ public sealed class CliTests(InfrastructureFixture infra) : IDisposable
         var lineageJson = JsonNode.Parse(await OkAsync(env, "lineage", name, "1", "--json"))!;
         Assert.Equal(v1.GetProperty("definitionHash").GetString(), lineageJson["definitionHash"]!.GetValue<string>());
 
-        // promote: the champion moves to v2, and the audit names the OS user and the reason.
-        var reason = "cli test: the newer run of the same data";
-        var promoted = await OkAsync(env, "promote", name, "2", "--reason", reason);
-        Assert.Contains($"champion v1 -> v2 (promote by {Environment.UserName}: {reason})", promoted);
+        // promote: approves the waiting version; the audit names the OS user and the reason.
+        var reason = "cli test: holdout report reviewed";
+        var promoted = await OkAsync(env, "promote", name, "1", "--reason", reason);
+        Assert.Contains($"champion none -> v1 (promote by {Environment.UserName}: {reason})", promoted);
         var summary = await loop.Registry.Client.GetFromJsonAsync<JsonElement>($"models/{name}");
-        Assert.Equal(2, summary.GetProperty("champion").GetProperty("version").GetInt32());
-        var audit = (await loop.Registry.Client.GetFromJsonAsync<JsonElement>($"models/{name}/audit")).EnumerateArray().Last();
+        Assert.Equal(1, summary.GetProperty("champion").GetProperty("version").GetInt32());
+        var audit = Assert.Single((await loop.Registry.Client.GetFromJsonAsync<JsonElement>($"models/{name}/audit")).EnumerateArray());
         Assert.Equal(reason, audit.GetProperty("reason").GetString());
         Assert.Equal(Environment.UserName, audit.GetProperty("who").GetString());
-        Assert.Contains("already the champion", await OkAsync(env, "promote", name, "2", "--reason", reason));
+        Assert.Contains("already the champion", await OkAsync(env, "promote", name, "1", "--reason", reason));
+        Assert.Contains($"{name}: champion v1", await OkAsync(env, "models", name));
 
-        // export NAME@VERSION: the Registry's ONNX, which ONNX Runtime loads.
+        // export NAME@VERSION: the Registry's ONNX, which ONNX Runtime loads; NAME alone exports the champion.
         var onnx = Path.Combine(_dir, "m.onnx");
         Assert.Contains($"ONNX model of {name} v1", await OkAsync(env, "export", "--model", $"{name}@1", "--onnx", onnx));
         using (var session = new InferenceSession(onnx))
             Assert.Contains(session.OutputMetadata.Keys, k => k == MlOps.Learning.Onnx.OnnxExport.ProbabilitiesName);
         var champion = JsonNode.Parse(await OkAsync(env, "export", "--model", name, "--onnx", onnx, "--json"))!;
-        Assert.Equal(2, champion["version"]!.GetValue<int>());
+        Assert.Equal(1, champion["version"]!.GetValue<int>());
+        Assert.Equal(v1.GetProperty("artifactHash").GetString(), champion["artifactHash"]!.GetValue<string>());
 
         // predict NAME@VERSION: the downloaded, hash-checked artifact scores here exactly as the same file does locally.
         var rows = WriteFile("rows.csv", LoopData.WeatherCsv(500, 540));
