@@ -16,6 +16,7 @@ fi
 if [[ " $* " == *" --with-references "* ]]; then
   # Side-by-side references for the benchmarks in bench/.
   /usr/bin/python3 -c "import pandas, xgboost, sklearn" 2>/dev/null || need+=(python3-pandas python3-xgboost python3-sklearn)
+  /usr/bin/python3 -c "import scipy" 2>/dev/null || need+=(python3-scipy)
 fi
 [[ ${#need[@]} -eq 0 ]] && exit 0
 

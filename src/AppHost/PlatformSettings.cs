@@ -67,6 +67,27 @@ public sealed record PlatformSettings(string StateDir, bool FreePorts, IConfigur
 
     public int? ServerPort(string name) => Ports.GetValue<int?>(name);
 
+    /// <summary>
+    /// The platform's API key: <c>AppHost:ApiKey</c> when configured, else the one generated at the first start and
+    /// kept in the state directory (readable by its owner only), so scripts keep working across restarts.
+    /// </summary>
+    public string ApiKey(IConfiguration configuration)
+    {
+        if (configuration[$"{Section}:ApiKey"] is { Length: > 0 } configured)
+            return configured;
+        var file = Path.Combine(StateDir, "api-key");
+        if (File.Exists(file) && File.ReadAllText(file).Trim() is { Length: >= 32 } kept)
+            return kept;
+        Directory.CreateDirectory(StateDir);
+        var key = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(24));
+        var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
+        if (!OperatingSystem.IsWindows())
+            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        using (var writer = new StreamWriter(new FileStream(file, options)))
+            writer.Write(key);
+        return key;
+    }
+
     static string RepoRoot(string start)
     {
         for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)

@@ -8,6 +8,8 @@ var builder = DistributedApplication.CreateBuilder(PlatformSettings.WithDashboar
 var settings = PlatformSettings.From(builder);
 
 var (messaging, postgres) = builder.AddServers(settings);
+// One API key for the platform's write endpoints, as a secret parameter (masked in the dashboard).
+var apiKey = builder.AddParameter("api-key", settings.ApiKey(builder.Configuration), secret: true);
 var blobs = postgres.Database("blobs");
 
 void Service<TProject>(string name, int defaultPort) where TProject : IProjectMetadata, new()
@@ -17,6 +19,7 @@ void Service<TProject>(string name, int defaultPort) where TProject : IProjectMe
         .WithReference(messaging).WaitFor(messaging)
         .WithReference(database).WaitFor(database)
         .WithReference(blobs).WaitFor(blobs)
+        .WithEnvironment("Security__ApiKey", apiKey)
         .WithRestartOnFailure();
 }
 
@@ -28,4 +31,7 @@ Service<Projects.Serving>("serving", 5105);
 Service<Projects.Monitoring>("monitoring", 5106);
 
 builder.AddBackgroundWatchers();
-builder.Build().Run();
+var app = builder.Build();
+Console.WriteLine("The platform's API key (send it as X-Api-Key or Authorization: Bearer; the mlops CLI reads it from the environment):");
+Console.WriteLine($"MLOPS_API_KEY={settings.ApiKey(builder.Configuration)}");
+app.Run();

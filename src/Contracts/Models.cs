@@ -16,8 +16,15 @@ public record HoldoutReference(string BlobRef, string Format, long Rows, IReadOn
 /// <param name="Kind">numeric or categorical.</param>
 /// <param name="BinEdges">Numeric: the histogram bin edges (ascending).</param>
 /// <param name="Frequencies">Numeric: the fraction of rows per bin; categorical: per category in <paramref name="Categories"/>.</param>
-public record FeatureReference(string Feature, string Kind, IReadOnlyList<double>? BinEdges, IReadOnlyList<string>? Categories, IReadOnlyList<double> Frequencies, double NullFraction);
+/// <param name="Type">The column type as training read it: float, integer, boolean, categorical or timestamp (Unix seconds); null from older publishers.</param>
+/// <param name="Rows">The reference's row count, nulls included (null from older publishers).</param>
+/// <param name="Mean">Numeric: the mean of the non-null values.</param>
+/// <param name="Std">Numeric: the population standard deviation of the non-null values.</param>
+/// <param name="Values">Numeric: the non-null values in ascending order — all of them up to 1,000, else 1,000 evenly spaced quantiles.</param>
+public record FeatureReference(string Feature, string Kind, IReadOnlyList<double>? BinEdges, IReadOnlyList<string>? Categories, IReadOnlyList<double> Frequencies, double NullFraction,
+    string? Type = null, long? Rows = null, double? Mean = null, double? Std = null, IReadOnlyList<double>? Values = null);
 
+/// <param name="TargetReference">The distribution of the target the model learned (class labels or values), the reference for prediction drift.</param>
 public record ModelTrained(
     Guid RunId,
     string Pipeline,
@@ -37,7 +44,8 @@ public record ModelTrained(
     string? Target = null,
     HoldoutReference? Holdout = null,
     PromotionPolicy? Promotion = null,
-    long TrainRows = 0);
+    long TrainRows = 0,
+    FeatureReference? TargetReference = null);
 
 public record TrainingFailed(
     Guid RunId,

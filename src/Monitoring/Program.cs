@@ -1,4 +1,5 @@
 using MlOps.Monitoring;
+using MlOps.Monitoring.Apis;
 using MlOps.ServiceDefaults;
 using MlOps.ServiceDefaults.Messaging;
 
@@ -9,4 +10,5 @@ builder.AddMonitoring();
 var app = builder.Build();
 app.MapDefaultEndpoints();
 app.MapMessagingAdmin();
+app.MapMonitoringApi();
 app.Run();

@@ -24,6 +24,7 @@ public static class Extensions
     {
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddProblemDetails();
+        builder.Services.AddOptions<SecurityOptions>().BindConfiguration(SecurityOptions.Section);
         builder.Services.AddExceptionHandler<BadRequestExceptionHandler>();
         builder.Services.AddOpenApi();
         builder.Services.AddHealthChecks().AddCheck("self", () => HealthCheckResult.Healthy(), [LiveTag]);
@@ -47,6 +48,8 @@ public static class Extensions
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        // Before routing and body parsing: a request that needs the API key and lacks it gets 401 whatever it carries.
+        app.UseMiddleware<ApiKeyGate>();
         app.MapOpenApi();
         app.MapHealthChecks("/health", new HealthCheckOptions
         {

@@ -25,6 +25,9 @@ public sealed class PlatformFixture : IAsyncLifetime
 
     public string StateDir => _stateDir;
 
+    /// <summary>The platform's API key for write endpoints, given to the AppHost instead of the generated one.</summary>
+    public string ApiKey { get; } = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(24));
+
     /// <summary>The key of the dashboard's telemetry HTTP API (<c>/api/telemetry/…</c>), which the tests read traces from.</summary>
     public string DashboardApiKey { get; } = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
 
@@ -49,6 +52,7 @@ public sealed class PlatformFixture : IAsyncLifetime
             $"--ASPIRE_DASHBOARD_OTLP_HTTP_ENDPOINT_URL={Url()}",
             $"--ASPIRE_RESOURCE_SERVICE_ENDPOINT_URL={Url()}",
             $"--AppHost:DashboardApiKey={DashboardApiKey}",
+            $"--AppHost:ApiKey={ApiKey}",
         ];
         using var cts = new CancellationTokenSource(StartTimeout);
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(
@@ -72,6 +76,7 @@ public sealed class PlatformFixture : IAsyncLifetime
     {
         var client = App.CreateHttpClient(service, "http");
         client.Timeout = TimeSpan.FromSeconds(60);
+        client.DefaultRequestHeaders.Add("X-Api-Key", ApiKey);
         return client;
     }
 

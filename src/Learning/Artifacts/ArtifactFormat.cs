@@ -18,6 +18,8 @@ internal static class ArtifactFormat
         Metrics = 4,
         Importance = 5,
         Profile = 6,
+        /// <summary>Optional: sorted reference values per column and the target's profile, for drift tests.</summary>
+        DriftReference = 7,
     }
 
     public enum EstimatorKind : byte

@@ -26,6 +26,7 @@ public static class ModelArtifact
             (ArtifactFormat.Section.Metrics, Encode(w => SectionWriter.Metrics(w, model.Metrics))),
             (ArtifactFormat.Section.Importance, Encode(w => SectionWriter.Importance(w, model.FeatureImportance))),
             (ArtifactFormat.Section.Profile, Encode(w => SectionWriter.Profile(w, model.Profile))),
+            (ArtifactFormat.Section.DriftReference, Encode(w => SectionWriter.DriftReference(w, model.Profile))),
         };
         long payload = 0;
         foreach (var (_, b) in sections) payload += 8 + b.Length;
@@ -118,6 +119,9 @@ public static class ModelArtifact
         var metrics = Parse(ArtifactFormat.Section.Metrics, r => r.Metrics());
         var importance = Parse(ArtifactFormat.Section.Importance, r => r.Importance());
         var profile = Parse(ArtifactFormat.Section.Profile, r => r.Profile());
+        // Optional within version 1: artifacts written before it have no sorted values and no target profile.
+        if (sections.ContainsKey(ArtifactFormat.Section.DriftReference))
+            profile = Parse(ArtifactFormat.Section.DriftReference, r => r.DriftReference(profile));
         try { return new TrainedModel(info, transforms, estimator, metrics, importance, profile); }
         catch (InvalidDataException e) { throw new ModelFormatException($"The model artifact is inconsistent: {e.Message}"); }
     }

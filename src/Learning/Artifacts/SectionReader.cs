@@ -91,14 +91,33 @@ internal sealed class SectionReader(BinaryReader r, string section)
     {
         var rows = r.ReadInt64();
         var features = new FeatureProfile[Count()];
-        for (var i = 0; i < features.Length; i++)
+        for (var i = 0; i < features.Length; i++) features[i] = Feature();
+        return new ReferenceProfile(rows, features);
+    }
+
+    /// <summary>Adds the sorted values and the target profile of the optional drift-reference section to <paramref name="profile"/>.</summary>
+    public ReferenceProfile DriftReference(ReferenceProfile profile)
+    {
+        var count = Count();
+        if (count != profile.Features.Count) Fail($"{count} columns, the Profile section has {profile.Features.Count}");
+        var features = new FeatureProfile[count];
+        for (var i = 0; i < count; i++)
         {
             var name = r.ReadString();
-            var type = Enum<ColumnType>(r.ReadByte());
-            features[i] = new FeatureProfile(name, type, r.ReadInt64(), r.ReadDouble(), r.ReadDouble(), r.ReadDouble(),
-                Doubles(), Doubles(), Strings(), Doubles());
+            if (name != profile.Features[i].Name) Fail($"column {i} is '{name}', the Profile section's is '{profile.Features[i].Name}'");
+            features[i] = profile.Features[i] with { SortedValues = Doubles() };
         }
-        return new ReferenceProfile(rows, features);
+        FeatureProfile? target = null;
+        if (r.ReadByte() == 1) target = Feature() with { SortedValues = Doubles() };
+        return new ReferenceProfile(profile.Rows, features, target);
+    }
+
+    private FeatureProfile Feature()
+    {
+        var name = r.ReadString();
+        var type = Enum<ColumnType>(r.ReadByte());
+        return new FeatureProfile(name, type, r.ReadInt64(), r.ReadDouble(), r.ReadDouble(), r.ReadDouble(),
+            Doubles(), Doubles(), Strings(), Doubles());
     }
 
     private int Count()

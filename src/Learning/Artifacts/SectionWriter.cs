@@ -94,19 +94,41 @@ internal static class SectionWriter
     {
         w.Write(profile.Rows);
         w.Write(profile.Features.Count);
+        foreach (var f in profile.Features) Feature(w, f);
+    }
+
+    /// <summary>
+    /// The drift reference added after version 1's Profile section (an optional section, so version 1 readers skip it):
+    /// each profiled column's sorted values, then the target's profile when there is one.
+    /// </summary>
+    public static void DriftReference(BinaryWriter w, ReferenceProfile profile)
+    {
+        w.Write(profile.Features.Count);
         foreach (var f in profile.Features)
         {
             w.Write(f.Name);
-            w.Write((byte)f.Type);
-            w.Write(f.Count);
-            w.Write(f.NullShare);
-            w.Write(f.Mean);
-            w.Write(f.StdDev);
-            Doubles(w, f.Quantiles);
-            Doubles(w, f.BinShares);
-            Strings(w, f.Categories);
-            Doubles(w, f.CategoryShares);
+            Doubles(w, f.SortedValues ?? []);
         }
+        w.Write(profile.Target is null ? (byte)0 : (byte)1);
+        if (profile.Target is { } t)
+        {
+            Feature(w, t);
+            Doubles(w, t.SortedValues ?? []);
+        }
+    }
+
+    private static void Feature(BinaryWriter w, FeatureProfile f)
+    {
+        w.Write(f.Name);
+        w.Write((byte)f.Type);
+        w.Write(f.Count);
+        w.Write(f.NullShare);
+        w.Write(f.Mean);
+        w.Write(f.StdDev);
+        Doubles(w, f.Quantiles);
+        Doubles(w, f.BinShares);
+        Strings(w, f.Categories);
+        Doubles(w, f.CategoryShares);
     }
 
     private static void Strings(BinaryWriter w, IReadOnlyList<string> values)

@@ -2,7 +2,7 @@ using MlOps.Learning.Data;
 
 namespace MlOps.Learning.Profiling;
 
-/// <summary>Compares current data with a <see cref="FeatureProfile"/> from training.</summary>
+/// <summary>Compares current data with a <see cref="FeatureProfile"/> from training (see also <see cref="DriftTests"/>).</summary>
 public static class DriftStatistics
 {
     private const double Epsilon = 1e-4;
@@ -13,26 +13,78 @@ public static class DriftStatistics
     /// </summary>
     public static double PopulationStabilityIndex(FeatureProfile reference, Column current)
     {
-        double[] expected, actual;
-        if (current.IsCategorical)
+        if (!current.IsCategorical)
         {
-            expected = [.. reference.CategoryShares, 0];
-            actual = new double[expected.Length];
-            var index = new Dictionary<string, int>(StringComparer.Ordinal);
-            for (var i = 0; i < reference.Categories.Length; i++) index[reference.Categories[i]] = i;
-            var map = current.Categories.Select(c => index.TryGetValue(c, out var i) ? i : expected.Length - 1).ToArray();
-            var present = 0;
-            foreach (var c in current.Codes) if (c >= 0) { actual[map[c]]++; present++; }
-            for (var i = 0; i < actual.Length; i++) actual[i] = present == 0 ? 0 : actual[i] / present;
-        }
-        else
-        {
-            if (reference.Quantiles.Length == 0) return 0;
-            expected = reference.BinShares;
             var values = new List<double>();
             foreach (var v in current.Numbers) if (!double.IsNaN(v)) values.Add(v);
-            actual = ReferenceProfile.BinShares(values.ToArray(), reference.Quantiles);
+            return PopulationStabilityIndex(reference, values.ToArray());
         }
+        var counts = new long[current.Categories.Count];
+        foreach (var c in current.Codes) if (c >= 0) counts[c]++;
+        var byName = new Dictionary<string, long>(StringComparer.Ordinal);
+        for (var i = 0; i < counts.Length; i++) byName[current.Categories[i]] = byName.GetValueOrDefault(current.Categories[i]) + counts[i];
+        return PopulationStabilityIndex(reference, byName);
+    }
+
+    /// <summary>PSI of present (non-NaN) numeric values over the reference's decile bins.</summary>
+    public static double PopulationStabilityIndex(FeatureProfile reference, ReadOnlySpan<double> values)
+    {
+        if (reference.Quantiles.Length == 0) return 0;
+        return Psi(reference.BinShares, ReferenceProfile.BinShares(values, reference.Quantiles));
+    }
+
+    /// <summary>The same as <see cref="PopulationStabilityIndex(FeatureProfile, ReadOnlySpan{double})"/> for values already sorted: bins by binary search.</summary>
+    public static double PopulationStabilityIndexOfSorted(FeatureProfile reference, ReadOnlySpan<double> sorted)
+    {
+        var q = reference.Quantiles;
+        if (q.Length == 0) return 0;
+        var bins = q.Length - 1;
+        var shares = new double[bins];
+        if (!sorted.IsEmpty)
+        {
+            // Bins 0..b hold the values <= q[b + 1] (the last bin takes the rest), as ReferenceProfile.BinOf assigns them.
+            var below = 0;
+            for (var b = 0; b < bins - 1; b++)
+            {
+                var upTo = UpperBound(sorted, q[b + 1]);
+                shares[b] = (upTo - below) / (double)sorted.Length;
+                below = upTo;
+            }
+            shares[bins - 1] = (sorted.Length - below) / (double)sorted.Length;
+        }
+        return Psi(reference.BinShares, shares);
+    }
+
+    private static int UpperBound(ReadOnlySpan<double> sorted, double value)
+    {
+        int lo = 0, hi = sorted.Length;
+        while (lo < hi)
+        {
+            var mid = (lo + hi) >>> 1;
+            if (sorted[mid] <= value) lo = mid + 1; else hi = mid;
+        }
+        return lo;
+    }
+
+    /// <summary>PSI of category counts over the reference's categories, unseen ones pooled into one extra bin.</summary>
+    public static double PopulationStabilityIndex(FeatureProfile reference, IReadOnlyDictionary<string, long> counts)
+    {
+        double[] expected = [.. reference.CategoryShares, 0];
+        var actual = new double[expected.Length];
+        var index = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var i = 0; i < reference.Categories.Length; i++) index[reference.Categories[i]] = i;
+        long present = 0;
+        foreach (var (category, count) in counts)
+        {
+            actual[index.TryGetValue(category, out var i) ? i : expected.Length - 1] += count;
+            present += count;
+        }
+        for (var i = 0; i < actual.Length; i++) actual[i] = present == 0 ? 0 : actual[i] / present;
+        return Psi(expected, actual);
+    }
+
+    private static double Psi(double[] expected, double[] actual)
+    {
         double psi = 0;
         for (var i = 0; i < expected.Length; i++)
         {

@@ -7,6 +7,12 @@ namespace MlOps.Learning.Profiling;
 /// deciles (11 quantiles, min to max) and the share of rows in each decile bin; categorical columns keep
 /// category frequencies. Shares are over non-null rows; <see cref="NullShare"/> is over all rows.
 /// </summary>
+/// <param name="SortedValues">
+/// Numeric columns: the non-null values in ascending order — all of them when there are at most
+/// <see cref="ReferenceProfile.SampleSize"/>, else that many evenly spaced quantiles (at (i + ½) / n), enough for
+/// the two-sample tests and the Wasserstein distance of <see cref="DriftTests"/>. Empty for categorical columns and for
+/// profiles written before it existed.
+/// </param>
 public sealed record FeatureProfile(
     string Name,
     ColumnType Type,
@@ -17,12 +23,27 @@ public sealed record FeatureProfile(
     double[] Quantiles,
     double[] BinShares,
     string[] Categories,
-    double[] CategoryShares);
+    double[] CategoryShares,
+    double[]? SortedValues = null)
+{
+    /// <summary>Rows with a value (<see cref="Count"/> less the nulls).</summary>
+    public long ValueCount => Count - (long)Math.Round(NullShare * Count);
+
+    /// <summary>True when <see cref="SortedValues"/> holds every non-null value, not quantiles of them.</summary>
+    public bool HasAllValues => SortedValues is { Length: > 0 } v && v.Length == ValueCount;
+}
 
 /// <summary>Per-feature reference distributions of the data a model was trained on.</summary>
-public sealed record ReferenceProfile(long Rows, IReadOnlyList<FeatureProfile> Features)
+/// <param name="Target">
+/// The distribution of the target the model learned: class labels (categorical) for classification, values for
+/// regression — the reference for prediction drift. Null for profiles written before it existed.
+/// </param>
+public sealed record ReferenceProfile(long Rows, IReadOnlyList<FeatureProfile> Features, FeatureProfile? Target = null)
 {
     public const int QuantileCount = 11;
+
+    /// <summary>A numeric profile keeps every value up to this many non-null values, else this many quantiles.</summary>
+    public const int SampleSize = 1000;
 
     public FeatureProfile? Find(string name) => Features.FirstOrDefault(f => f.Name == name);
 
@@ -37,6 +58,9 @@ public sealed record ReferenceProfile(long Rows, IReadOnlyList<FeatureProfile> F
         Parallel.For(0, columns.Count, parallel, i => features[i] = Profile(frame[columns[i]]));
         return new ReferenceProfile(frame.RowCount, features);
     }
+
+    /// <summary>The same profile with the target's distribution (see <see cref="Target"/>).</summary>
+    public ReferenceProfile WithTarget(Column target) => this with { Target = Profile(target) };
 
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public static FeatureProfile Profile(Column col)
@@ -85,7 +109,7 @@ public sealed record ReferenceProfile(long Rows, IReadOnlyList<FeatureProfile> F
             quantiles[^1] = max;
         }
         var shares = sorted.Length == 0 ? [] : BinShares(sorted, quantiles);
-        return new FeatureProfile(col.Name, col.Type, n, nullShare, mean, std, quantiles, shares, [], []);
+        return new FeatureProfile(col.Name, col.Type, n, nullShare, mean, std, quantiles, shares, [], [], Sample(sorted, present));
     }
 
     /// <summary>Share of values in each bin between consecutive inner quantiles (first and last bins are open).</summary>
@@ -105,6 +129,15 @@ public sealed record ReferenceProfile(long Rows, IReadOnlyList<FeatureProfile> F
         var bins = quantiles.Length - 1;
         for (var b = 0; b < bins - 1; b++) if (v <= quantiles[b + 1]) return b;
         return bins - 1;
+    }
+
+    /// <summary>All values when the column has at most <see cref="SampleSize"/>, else midpoint quantiles of the sorted sample.</summary>
+    private static double[] Sample(double[] sorted, int present)
+    {
+        if (sorted.Length == present && present <= SampleSize) return sorted;
+        var result = new double[SampleSize];
+        for (var i = 0; i < result.Length; i++) result[i] = Quantile(sorted, (i + 0.5) / SampleSize);
+        return result;
     }
 
     private static double Quantile(double[] sorted, double q)

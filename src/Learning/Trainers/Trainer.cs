@@ -42,7 +42,17 @@ public static class Trainer
         var info = new ModelInfo(spec.Task, spec.Trainer, spec.Target, classes, hyper, spec.Seed, frame.RowCount);
         var ranked = new List<FeatureImportance>(importance.Length);
         for (var f = 0; f < importance.Length; f++) ranked.Add(new FeatureImportance(transforms.FeatureNames[f], importance[f]));
-        return new TrainedModel(info, transforms, estimator, new Dictionary<string, double>(), ranked, ReferenceProfile.Build(frame, inputs, spec.MaxDegreeOfParallelism));
+        return new TrainedModel(info, transforms, estimator, new Dictionary<string, double>(), ranked,
+            ReferenceProfile.Build(frame, inputs, spec.MaxDegreeOfParallelism).WithTarget(TargetColumn(spec, y, classes)));
+    }
+
+    /// <summary>The labels (class names) or values the model learned from, for the profile's prediction-drift reference.</summary>
+    private static Column TargetColumn(TrainingSpec spec, double[] y, string[] classes)
+    {
+        if (spec.Task == TaskKind.Regression) return Column.Numeric(spec.Target, ColumnType.Float, y);
+        var codes = new int[y.Length];
+        for (var i = 0; i < codes.Length; i++) codes[i] = (int)y[i];
+        return Column.Categorical(spec.Target, codes, classes);
     }
 
     /// <summary>

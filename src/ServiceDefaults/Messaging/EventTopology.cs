@@ -29,6 +29,12 @@ public static class EventTopology
     public const string TrainOnNewData = "train-on-new-data";
     public const string RetrainOnDrift = "retrain-on-drift";
     public const string RegisterModel = "register-model";
+    public const string RecordDriftPolicy = "record-drift-policy";
+    public const string RecordReference = "record-reference";
+    public const string FollowChampion = "follow-champion";
+    public const string AlertTrainingFailed = "alert-training-failed";
+    public const string MonitorPredictions = "monitor-predictions";
+    public const string JoinFeedback = "join-feedback";
 
     /// <summary>Every consumer endpoint of the platform and the events it takes. A new consumer adds its line here.</summary>
     public static IReadOnlyList<Subscription> Subscriptions { get; } =
@@ -39,6 +45,12 @@ public static class EventTopology
         new(TrainOnNewData, typeof(DatasetVersionCreated)),
         new(RetrainOnDrift, typeof(DriftDetected)),
         new(RegisterModel, typeof(ModelTrained)),
+        new(RecordDriftPolicy, typeof(PipelineDefined)),
+        new(RecordReference, typeof(ModelTrained)),
+        new(FollowChampion, typeof(ModelPromoted)),
+        new(AlertTrainingFailed, typeof(TrainingFailed)),
+        new(MonitorPredictions, typeof(PredictionsLogged)),
+        new(JoinFeedback, typeof(FeedbackReceived)),
     ];
 
     public static Subscription For(string endpoint) =>

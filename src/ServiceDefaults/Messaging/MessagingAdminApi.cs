@@ -17,22 +17,20 @@ public sealed record ErrorQueueReplayed(string Queue, int Replayed);
 
 /// <summary>
 /// Operations on a service's messaging: outbox rows set aside after their last attempt, and messages parked in the
-/// service's error queues. Write endpoints need the <c>X-Api-Key</c> header when <c>Admin:ApiKey</c> is configured.
+/// service's error queues. Every one of them, reads included, needs the platform's API key (<see cref="Http.ApiKeyGate"/>).
 /// </summary>
 public static class MessagingAdminApi
 {
-    public const string ApiKeyHeader = "X-Api-Key";
-
     public static IEndpointRouteBuilder MapMessagingAdmin(this IEndpointRouteBuilder app)
     {
         var admin = app.MapGroup("/admin").WithTags("Admin");
         admin.MapGet("/outbox", ListOutbox)
             .WithDescription("Outbox rows not sent yet: state=failed (set aside after their last attempt, the default) or pending.");
-        admin.MapPost("/outbox/retry", RetryOutbox).AddEndpointFilter(RequireApiKey)
+        admin.MapPost("/outbox/retry", RetryOutbox)
             .WithDescription("Failed outbox rows (one with ?id=, else all) are published again from their first attempt.");
         admin.MapGet("/error-queues", ListErrorQueues)
             .WithDescription("Each endpoint of this service with the number of messages parked in its _error queue.");
-        admin.MapPost("/error-queues/{queue}/replay", ReplayErrorQueue).AddEndpointFilter(RequireApiKey)
+        admin.MapPost("/error-queues/{queue}/replay", ReplayErrorQueue)
             .WithDescription("Moves up to ?max= (default 1000) messages from <queue>_error back to <queue>.");
         return app;
     }
@@ -78,16 +76,5 @@ public static class MessagingAdminApi
         if (max is < 1 or > 100_000)
             return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Invalid max", detail: "max must be between 1 and 100000.");
         return TypedResults.Ok(new ErrorQueueReplayed(queue, await queues.ReplayAsync(queue, max ?? 1000, ct)));
-    }
-
-    static async ValueTask<object?> RequireApiKey(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
-    {
-        var http = context.HttpContext;
-        var expected = http.RequestServices.GetService(typeof(IConfiguration)) is IConfiguration config ? config["Admin:ApiKey"] : null;
-        if (!string.IsNullOrEmpty(expected) && !System.Security.Cryptography.CryptographicOperations.FixedTimeEquals(
-                System.Text.Encoding.UTF8.GetBytes(http.Request.Headers[ApiKeyHeader].ToString()), System.Text.Encoding.UTF8.GetBytes(expected)))
-            return TypedResults.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "API key required",
-                detail: $"This endpoint changes state: send the key configured as Admin:ApiKey in the {ApiKeyHeader} header.");
-        return await next(context);
     }
 }

@@ -84,6 +84,7 @@ public static class MessagingExtensions
             o.StopTimeout = TimeSpan.FromSeconds(15);
         });
         builder.Services.AddHostedService<OutboxDispatcher<TDbContext>>();
+        builder.Services.AddHostedService<BacklogGauges<TDbContext>>();
         builder.Services.AddSingleton<RetentionService<TDbContext>>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<RetentionService<TDbContext>>());
         return builder;

@@ -18,6 +18,9 @@ public sealed class MessagingOptions
     /// <summary>Retries of any other failure (a bug, bad data) before the error queue. <see cref="PermanentException"/> is never retried.</summary>
     public int FaultRetries { get; set; } = 3;
 
+    /// <summary>How often the error-queue depth and outbox backlog gauges ask the broker and the database.</summary>
+    public TimeSpan GaugeInterval { get; set; } = TimeSpan.FromSeconds(15);
+
     internal TimeSpan[] TransientIntervals()
     {
         var intervals = new List<TimeSpan>();

@@ -221,7 +221,8 @@ public sealed class RunExecutor(IServiceScopeFactory scopes, IBlobStore blobs, I
             db.AddEvent(new ModelTrained(
                 run.Id, run.Pipeline, DatasetVersionOf(run), run.DefinitionHash!, d.Trainer.Name, o.Params, d.Split.Seed, run.CodeVersion,
                 run.Metrics, o.ArtifactHash, ReferenceProfileOf(o.Model.Profile), run.Trigger, run.CorrelationId, now,
-                d.TaskKind, d.Target, new HoldoutReference(o.HoldoutRef, "csv", o.HoldoutRows, o.HoldoutTypes), d.Promotion.ToPolicy(), o.TrainRows), run.CorrelationId, time);
+                d.TaskKind, d.Target, new HoldoutReference(o.HoldoutRef, "csv", o.HoldoutRows, o.HoldoutTypes), d.Promotion.ToPolicy(), o.TrainRows,
+                o.Model.Profile.Target is { } target ? ReferenceOf(target) : null), run.CorrelationId, time);
             TrainingTelemetry.RowsTrained.Add(o.TrainRows, new KeyValuePair<string, object?>("pipeline", run.Pipeline));
             if (o.Metrics.TryGetValue(metricName, out var score))
                 TrainingTelemetry.HoldoutScore.Record(score, new("pipeline", run.Pipeline), new("metric", d.Promotion.Metric));
@@ -252,10 +253,16 @@ public sealed class RunExecutor(IServiceScopeFactory scopes, IBlobStore blobs, I
     static DatasetVersion DatasetVersionOf(TrainingRun run) =>
         new(run.Dataset!, run.DatasetHash!, run.BatchHashes!, run.DatasetRows!.Value, run.DatasetNumber, run.BatchRows);
 
-    static IReadOnlyList<FeatureReference> ReferenceProfileOf(ReferenceProfile profile) =>
-        profile.Features.Select(f => f.Type == ColumnType.Categorical
-            ? new FeatureReference(f.Name, "categorical", null, f.Categories, f.CategoryShares, f.NullShare)
-            : new FeatureReference(f.Name, "numeric", f.Quantiles, null, f.BinShares, f.NullShare)).ToList();
+    static IReadOnlyList<FeatureReference> ReferenceProfileOf(ReferenceProfile profile) => profile.Features.Select(ReferenceOf).ToList();
+
+    /// <summary>What drift tests need of a column: shares for categories; std, mean and the sorted values (or their quantiles) for numbers.</summary>
+    static FeatureReference ReferenceOf(FeatureProfile f) => f.Type == ColumnType.Categorical
+        ? new FeatureReference(f.Name, "categorical", null, f.Categories, f.CategoryShares, f.NullShare, "categorical", f.Count)
+        : new FeatureReference(f.Name, "numeric", f.Quantiles, null, f.BinShares, f.NullShare, f.Type.ToString().ToLowerInvariant(), f.Count,
+            Finite(f.Mean), Finite(f.StdDev), f.SortedValues ?? []);
+
+    /// <summary>JSON has no NaN: a column with no values has no mean or std.</summary>
+    static double? Finite(double v) => double.IsFinite(v) ? v : null;
 
     string CodeVersion() => options.Value.CodeVersion is { Length: > 0 } configured
         ? configured

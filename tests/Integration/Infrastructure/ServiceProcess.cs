@@ -17,7 +17,15 @@ public sealed class ServiceProcess : IAsyncDisposable
         _process = process;
         BaseAddress = baseAddress;
         Client = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(60) };
+        Client.DefaultRequestHeaders.Add("X-Api-Key", ApiKey);
+        Anonymous = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(60) };
     }
+
+    /// <summary>The API key every service started here is configured with (<c>Security__ApiKey</c>), unless a test sets its own.</summary>
+    public const string ApiKey = "integration-tests-key-0123456789abcdef";
+
+    /// <summary>A client without the API key, as a caller who has none.</summary>
+    public HttpClient Anonymous { get; }
 
     public string Name { get; }
     public Uri BaseAddress { get; }
@@ -39,6 +47,7 @@ public sealed class ServiceProcess : IAsyncDisposable
         psi.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}";
         psi.Environment["DOTNET_ENVIRONMENT"] = "Development";
         psi.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
+        psi.Environment["Security__ApiKey"] = ApiKey;
         foreach (var (key, value) in environment)
             psi.Environment[key] = value;
 
@@ -74,6 +83,7 @@ public sealed class ServiceProcess : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         Client.Dispose();
+        Anonymous.Dispose();
         if (!_process.HasExited)
         {
             _process.Kill(entireProcessTree: true);

@@ -231,7 +231,8 @@ public sealed class OutboxInboxTests(InfrastructureFixture infra)
     public async Task A_message_that_keeps_failing_is_retried_then_moved_to_the_error_queue()
     {
         var db = await infra.CreateDatabaseAsync("poison");
-        using var host = await TestHost.StartAsync(infra.Messaging, db, dispatcher: true, x => x.AddConsumer<FailingFeedbackConsumer, FailingFeedbackConsumerDefinition>());
+        using var host = await TestHost.StartAsync(infra.Messaging, db, dispatcher: true, x => x.AddConsumer<FailingFeedbackConsumer, FailingFeedbackConsumerDefinition>(),
+            new Dictionary<string, string?> { ["Messaging:GaugeInterval"] = "00:00:00.300" });
         var key = Key();
         await host.Services.GetRequiredService<IBus>().Publish(TestHost.Feedback(key));
 
@@ -249,5 +250,28 @@ public sealed class OutboxInboxTests(InfrastructureFixture infra)
         }
         Assert.Equal(1u, inError);
         Assert.Equal(0, await host.EffectsAsync(key));
+
+        // The parked message is counted on the service's error-queue gauge, which the dashboard charts.
+        var depths = new System.Collections.Concurrent.ConcurrentDictionary<string, long>();
+        using var listener = new System.Diagnostics.Metrics.MeterListener
+        {
+            InstrumentPublished = (instrument, l) =>
+            {
+                if (instrument.Name == "mlops.messaging.error_queue.depth")
+                    l.EnableMeasurementEvents(instrument);
+            },
+        };
+        listener.SetMeasurementEventCallback<long>((_, value, tags, _) =>
+        {
+            foreach (var tag in tags)
+                if (tag.Key == "messaging.destination.name")
+                    depths[(string)tag.Value!] = value;
+        });
+        listener.Start();
+        await Eventually.UntilAsync(() =>
+        {
+            listener.RecordObservableInstruments();
+            return Task.FromResult(depths.TryGetValue("failing-feedback", out var depth) && depth == 1);
+        }, TimeSpan.FromSeconds(30), "the error-queue gauge counting the parked message");
     }
 }

@@ -22,6 +22,341 @@ namespace MlOps.Monitoring.Data.Migrations
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
+            modelBuilder.Entity("MlOps.Monitoring.Data.DriftWindow", b =>
+                {
+                    b.Property<string>("Model")
+                        .HasColumnType("text");
+
+                    b.Property<int>("Window")
+                        .HasColumnType("integer");
+
+                    b.Property<bool>("DriftDetected")
+                        .HasColumnType("boolean");
+
+                    b.Property<double>("DriftShare")
+                        .HasColumnType("double precision");
+
+                    b.Property<DateTimeOffset>("EvaluatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Features")
+                        .IsRequired()
+                        .HasColumnType("jsonb");
+
+                    b.Property<double?>("HoldoutScore")
+                        .HasColumnType("double precision");
+
+                    b.Property<string>("Metric")
+                        .HasColumnType("text");
+
+                    b.Property<string>("Outcome")
+                        .HasColumnType("text");
+
+                    b.Property<string>("Prediction")
+                        .HasColumnType("jsonb");
+
+                    b.Property<long>("Rows")
+                        .HasColumnType("bigint");
+
+                    b.Property<int>("Version")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTimeOffset>("WindowEnd")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset>("WindowStart")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Model", "Window");
+
+                    b.ToTable("drift_windows", (string)null);
+                });
+
+            modelBuilder.Entity("MlOps.Monitoring.Data.ModelReference", b =>
+                {
+                    b.Property<string>("Model")
+                        .HasColumnType("text");
+
+                    b.Property<string>("ArtifactHash")
+                        .HasColumnType("text");
+
+                    b.Property<string>("Features")
+                        .IsRequired()
+                        .HasColumnType("jsonb");
+
+                    b.Property<string>("Metrics")
+                        .IsRequired()
+                        .HasColumnType("jsonb");
+
+                    b.Property<Guid>("RunId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Target")
+                        .HasColumnType("text");
+
+                    b.Property<string>("TargetReference")
+                        .HasColumnType("jsonb");
+
+                    b.Property<string>("Task")
+                        .HasColumnType("text");
+
+                    b.Property<DateTimeOffset>("TrainedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int?>("Version")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Model", "ArtifactHash");
+
+                    b.HasIndex("Model", "Version");
+
+                    b.ToTable("model_references", (string)null);
+                });
+
+            modelBuilder.Entity("MlOps.Monitoring.Data.MonitoredModel", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasColumnType("text");
+
+                    b.Property<string>("ChampionArtifactHash")
+                        .HasColumnType("text");
+
+                    b.Property<string>("ChampionProfile")
+                        .HasColumnType("jsonb");
+
+                    b.Property<int?>("ChampionVersion")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("CooldownSeconds")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset?>("DefinedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("DefinitionHash")
+                        .HasColumnType("text");
+
+                    b.Property<double>("DriftShare")
+                        .HasColumnType("double precision");
+
+                    b.Property<double>("KsPValue")
+                        .HasColumnType("double precision");
+
+                    b.Property<DateTimeOffset?>("LastDriftAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset?>("OpenEnd")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<long>("OpenRows")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateTimeOffset?>("OpenStart")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("OpenWindow")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTimeOffset?>("PromotedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<double>("Psi")
+                        .HasColumnType("double precision");
+
+                    b.Property<string>("Target")
+                        .HasColumnType("text");
+
+                    b.Property<string>("Task")
+                        .HasColumnType("text");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Webhook")
+                        .HasColumnType("text");
+
+                    b.Property<int>("WindowRows")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Name");
+
+                    b.ToTable("models", (string)null);
+                });
+
+            modelBuilder.Entity("MlOps.Monitoring.Data.PendingAlert", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityAlwaysColumn(b.Property<long>("Id"));
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Body")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Event")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("LastError")
+                        .HasColumnType("text");
+
+                    b.Property<string>("Model")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<DateTimeOffset>("NextAttemptAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset?>("SentAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("Url")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Status", "NextAttemptAt");
+
+                    b.ToTable("alerts", (string)null);
+                });
+
+            modelBuilder.Entity("MlOps.Monitoring.Data.PredictionLog", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityAlwaysColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("BlobRef")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<int>("Count")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Model")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<DateTimeOffset>("ReceivedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<bool>("Shadow")
+                        .HasColumnType("boolean");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<int>("Version")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTimeOffset>("WindowEnd")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset>("WindowStart")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Model", "BlobRef")
+                        .IsUnique();
+
+                    b.HasIndex("Model", "Id");
+
+                    b.ToTable("prediction_logs", (string)null);
+                });
+
+            modelBuilder.Entity("MlOps.Monitoring.Data.PredictionRecord", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Label")
+                        .HasColumnType("text");
+
+                    b.Property<DateTimeOffset?>("LabelledAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Model")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<DateTimeOffset?>("PredictedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Prediction")
+                        .HasColumnType("text");
+
+                    b.Property<bool>("Shadow")
+                        .HasColumnType("boolean");
+
+                    b.Property<int?>("Version")
+                        .HasColumnType("integer");
+
+                    b.Property<int?>("Window")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Model", "Window");
+
+                    b.ToTable("predictions", (string)null);
+                });
+
+            modelBuilder.Entity("MlOps.Monitoring.Data.WindowSegment", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityAlwaysColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("BlobRef")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("Model")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<int>("Skip")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Take")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Version")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Window")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Model", "Window");
+
+                    b.ToTable("window_segments", (string)null);
+                });
+
             modelBuilder.Entity("MlOps.ServiceDefaults.Outbox.InboxMessage", b =>
                 {
                     b.Property<Guid>("MessageId")
