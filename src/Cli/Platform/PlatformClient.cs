@@ -93,13 +93,16 @@ public sealed class PlatformClient : IDisposable
     }
 
     /// <summary>The error a failed answer becomes: service, method, URL, status, and the problem's title, detail and field errors.</summary>
-    static async Task<PlatformException> ProblemAsync(PlatformService service, HttpMethod method, Uri url, HttpResponseMessage response, CancellationToken ct)
+    async Task<PlatformException> ProblemAsync(PlatformService service, HttpMethod method, Uri url, HttpResponseMessage response, CancellationToken ct)
     {
         var status = (int)response.StatusCode;
         string body;
         try { body = await response.Content.ReadAsStringAsync(ct); }
         catch (HttpRequestException) { body = ""; }
-        return new PlatformException(DescribeProblem(service.Name, method.Method, url, status, response.ReasonPhrase, response.Content.Headers.ContentType, body), status);
+        var message = DescribeProblem(service.Name, method.Method, url, status, response.ReasonPhrase, response.Content.Headers.ContentType, body);
+        if (status == 401 && _context.ApiKey is null)
+            message += $"\n  {CliContext.ApiKeyVariable} is not set: export the key the AppHost prints at start.";
+        return new PlatformException(message, status);
     }
 
     public static string DescribeProblem(string service, string method, Uri url, int status, string? reason, MediaTypeHeaderValue? contentType, string body)

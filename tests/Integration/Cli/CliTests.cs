@@ -29,11 +29,11 @@ public sealed class CliTests(InfrastructureFixture infra) : IDisposable
         return path;
     }
 
-    /// <summary>The services' addresses as the CLI reads them, plus an API key (the test services need none; it must not hurt).</summary>
+    /// <summary>The services' addresses as the CLI reads them, and the API key they were started with (writes and /admin need it).</summary>
     static Dictionary<string, string> Env(params ServiceProcess?[] services)
     {
         var env = services.OfType<ServiceProcess>().ToDictionary(s => $"MLOPS_URL_{s.Name.ToUpperInvariant()}", s => s.BaseAddress.ToString());
-        env["MLOPS_API_KEY"] = "cli-test-key";
+        env["MLOPS_API_KEY"] = ServiceProcess.ApiKey;
         return env;
     }
 
@@ -108,6 +108,18 @@ public sealed class CliTests(InfrastructureFixture infra) : IDisposable
         Assert.Contains("trainer.name:", error);
         using (var missing = await loop.Training.Client.GetAsync("pipelines/bad-pipeline"))
             Assert.Equal(System.Net.HttpStatusCode.NotFound, missing.StatusCode);
+
+        // Without the platform's key a write is refused, and the message says which variable to set.
+        env.Remove("MLOPS_API_KEY");
+        (code, _, error) = await RunAsync(env, "apply", file);
+        Assert.Equal(1, code);
+        Assert.Contains("Training answered 401", error);
+        Assert.Contains("API key required", error);
+        Assert.Contains("MLOPS_API_KEY is not set", error);
+        env["MLOPS_API_KEY"] = "not-the-key";
+        (code, _, error) = await RunAsync(env, "apply", file);
+        Assert.Equal(1, code);
+        Assert.Contains("is not this platform's key", error);
     }
 
     [Fact]
