@@ -15,7 +15,7 @@ namespace MlOps.Tests.Integration.Cli;
 /// environment (<c>MLOPS_URL_&lt;SERVICE&gt;</c>), so nothing process-wide is changed.
 /// </summary>
 [Collection(InfrastructureCollection.Name)]
-public sealed class CliTests(InfrastructureFixture infra) : IDisposable
+public sealed class CliTests(InfrastructureFixture infra, MonitoringFixture monitoring) : IClassFixture<MonitoringFixture>, IDisposable
 {
     readonly string _dir = Directory.CreateTempSubdirectory("mlops-cli-it-").FullName;
 
@@ -280,6 +280,30 @@ public sealed class CliTests(InfrastructureFixture infra) : IDisposable
         Assert.Equal(1, code);
         Assert.Contains($"Model '{name}' has no version 3", error);
         Assert.False(File.Exists(Path.Combine(_dir, "x.onnx")));
+    }
+
+    [Fact]
+    public async Task Drift_shows_Monitorings_windows_and_the_latest_windows_features()
+    {
+        var m = await monitoring.GetAsync(infra);
+        var env = Env(m.Monitoring);
+        var model = LoopData.Name("cli-drift");
+        await m.Bus.Publish(MonitoringData.Pipeline(model, windowRows: 500, cooldownSeconds: 3600));
+        await m.Bus.Publish(MonitoringData.ModelTrained(model));
+        await m.Bus.Publish(MonitoringData.Promoted(model, 1));
+        await LoopData.PollAsync(m.Monitoring.Client, $"models/{model}/drift", d => d.GetProperty("championVersion").ValueKind == JsonValueKind.Number, seconds: 30);
+        Assert.Contains($"{model}: no windows of production data yet.", await OkAsync(env, "drift", model));
+
+        // A model trained on Seattle serving New York's weather: one full window, drifted.
+        await m.LogAsync(model, 1, MonitoringData.Rows("New York", 0, 1, 500));
+        var expected = await LoopData.PollAsync(m.Monitoring.Client, $"models/{model}/drift", d => d.GetProperty("windows").GetArrayLength() == 1, seconds: 30);
+
+        var table = await OkAsync(env, "drift", model);
+        Assert.Matches(@"(?m)^1\s+v1\s+500\s+\S+\s+yes$", table);
+        Assert.Contains("window 1:", table);
+        Assert.Matches(@"temp_min\s+wasserstein\s+\S+\s+0\.1\s+yes", table);
+        var json = JsonNode.Parse(await OkAsync(env, "drift", model, "--json"))!;
+        Assert.True(JsonNode.DeepEquals(JsonNode.Parse(expected.GetRawText())!["windows"], json["windows"]), json.ToJsonString());
     }
 
     [Fact]
