@@ -1,7 +1,8 @@
 using System.Diagnostics;
 using System.Text.Json;
 using MlOps.Contracts;
-using MlOps.ServiceDefaults.Tabular;
+using MlOps.ServiceDefaults.Batches;
+using MlOps.Tabular;
 using MlOps.Validation.Checks;
 using MlOps.Validation.Profiling;
 using MlOps.Validation.Schemas;
@@ -29,7 +30,7 @@ var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
 var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
 var gcBefore = GC.CollectionCount(0) + GC.CollectionCount(1) + GC.CollectionCount(2);
 var clock = Stopwatch.StartNew();
-TabularScan scan;
+BatchScan scan;
 BatchProfiler profiler;
 if (schema is null)
 {
@@ -70,11 +71,11 @@ Console.WriteLine(JsonSerializer.Serialize(new
     f00_nulls = f00.Nulls,
 }));
 
-static (TabularScan, BatchProfiler) Pass(string path, DatasetSchema? schema)
+static (BatchScan, BatchProfiler) Pass(string path, DatasetSchema? schema)
 {
     using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1, FileOptions.SequentialScan);
     var profiler = new BatchProfiler(schema);
-    return (TabularScanner.Scan(file, BatchFormats.Csv, new TabularLimits(), profiler), profiler);
+    return (BatchScan.Scan(file, BatchFormats.Csv, new TabularLimits(), profiler), profiler);
 }
 
 sealed record Options(string Data, string Path, int InferRows, string Label, int Warmup)
@@ -127,11 +128,11 @@ static class Prefix
                 writer.Write(line + "\n");
         head.Position = 0;
         var first = new BatchProfiler(null);
-        var scan = TabularScanner.Scan(head, BatchFormats.Csv, limits, first);
+        var scan = BatchScan.Scan(head, BatchFormats.Csv, limits, first);
         var schema = SchemaInference.Infer(scan, first);
         head.Position = 0;
         var profiled = new BatchProfiler(schema);
-        TabularScanner.Scan(head, BatchFormats.Csv, limits, profiled);
+        BatchScan.Scan(head, BatchFormats.Csv, limits, profiled);
         return (schema, profiled.Columns);
     }
 }

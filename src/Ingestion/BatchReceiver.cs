@@ -5,7 +5,8 @@ using MlOps.Ingestion.Data;
 using MlOps.ServiceDefaults.Blobs;
 using MlOps.ServiceDefaults.Http;
 using MlOps.ServiceDefaults.Outbox;
-using MlOps.ServiceDefaults.Tabular;
+using MlOps.ServiceDefaults.Batches;
+using MlOps.Tabular;
 using Npgsql;
 using System.IO.Pipelines;
 
@@ -78,7 +79,7 @@ public sealed class BatchReceiver(IngestionDbContext db, IBlobStore blobs, IOpti
     /// Reads the body once: its bytes go to the blob store while the scanner, on another thread, reads the same bytes
     /// from a bounded pipe. A batch that cannot be read is still stored whole (the scanner just stops taking copies).
     /// </summary>
-    async Task<(BlobInfo Blob, TabularScan? Scan, TabularFormatException? Unreadable)> StoreAndScanAsync(Stream body, string format, CancellationToken ct)
+    async Task<(BlobInfo Blob, BatchScan? Scan, TabularFormatException? Unreadable)> StoreAndScanAsync(Stream body, string format, CancellationToken ct)
     {
         var limits = new TabularLimits(options.Value.MaxColumns, options.Value.MaxFieldLength);
         var pipe = new Pipe(new PipeOptions(pauseWriterThreshold: 4 << 20, resumeWriterThreshold: 2 << 20));
@@ -86,8 +87,8 @@ public sealed class BatchReceiver(IngestionDbContext db, IBlobStore blobs, IOpti
         {
             // Disposing the stream completes the pipe's reader, which tells the copying side to stop.
             using var copy = pipe.Reader.AsStream();
-            try { return (TabularScanner.Scan(copy, format, limits), (TabularFormatException?)null); }
-            catch (TabularFormatException ex) { return ((TabularScan?)null, ex); }
+            try { return (BatchScan.Scan(copy, format, limits), (TabularFormatException?)null); }
+            catch (TabularFormatException ex) { return ((BatchScan?)null, ex); }
         }, CancellationToken.None);
 
         BlobInfo blob;

@@ -1,6 +1,7 @@
 using MlOps.Contracts;
 using MlOps.ServiceDefaults.Blobs;
-using MlOps.ServiceDefaults.Tabular;
+using MlOps.ServiceDefaults.Batches;
+using MlOps.Tabular;
 using MlOps.Validation.Checks;
 using MlOps.Validation.Data;
 using MlOps.Validation.Profiling;
@@ -26,7 +27,7 @@ public sealed class BatchValidator(IBlobStore blobs, TabularLimits limits, TimeP
         var anomalies = new List<Anomaly>();
         var skew = new List<SkewMeasurement>();
         DatasetSchema? inferred = null;
-        TabularScan? scan;
+        BatchScan? scan;
         BatchProfiler? profiler;
         long problemCount;
 
@@ -73,12 +74,12 @@ public sealed class BatchValidator(IBlobStore blobs, TabularLimits limits, TimeP
         return new BatchVerdict(report, rejected ? null : inferred, profiler?.Columns ?? []);
     }
 
-    async Task<(TabularScan, BatchProfiler)> ScanAsync(DataArrived arrived, DatasetSchema? schema, CancellationToken ct)
+    async Task<(BatchScan, BatchProfiler)> ScanAsync(DataArrived arrived, DatasetSchema? schema, CancellationToken ct)
     {
         await using var content = await blobs.OpenReadAsync(arrived.BlobRef, ct);
         var profiler = new BatchProfiler(schema);
         // The scanner reads synchronously, a chunk at a time: keep it off the bus's dispatch threads.
-        var scan = await Task.Run(() => TabularScanner.Scan(content, arrived.Format, limits, profiler), ct);
+        var scan = await Task.Run(() => BatchScan.Scan(content, arrived.Format, limits, profiler), ct);
         return (scan, profiler);
     }
 }

@@ -1,6 +1,7 @@
 using MassTransit;
 using MlOps.ServiceDefaults;
-using MlOps.ServiceDefaults.Tabular;
+using MlOps.ServiceDefaults.Batches;
+using MlOps.Tabular;
 using MlOps.Validation.Consumers;
 using MlOps.Validation.Data;
 

@@ -35,7 +35,7 @@ public sealed class DataTests
     public void A_ragged_record_is_rejected_with_its_position()
     {
         var e = Assert.Throws<InvalidDataException>(() => Generated.Read("a,b\n1,2\n3\n"));
-        Assert.Contains("Record 3", e.Message);
+        Assert.Contains("line 3", e.Message);
     }
 
     [Fact]

@@ -16,3 +16,31 @@ public sealed record ColumnSchema(string Name, ColumnType Type, IReadOnlyList<st
 {
     public bool IsNumeric => Type is not ColumnType.Categorical;
 }
+
+/// <summary>The tabular library's type names for the engine's column types: <see cref="ColumnType.Categorical"/> is <c>string</c>.</summary>
+public static class ColumnTypeNames
+{
+    public static string Name(ColumnType type) => type switch
+    {
+        ColumnType.Float => MlOps.Tabular.ColumnTypes.Float,
+        ColumnType.Integer => MlOps.Tabular.ColumnTypes.Integer,
+        ColumnType.Boolean => MlOps.Tabular.ColumnTypes.Boolean,
+        ColumnType.Timestamp => MlOps.Tabular.ColumnTypes.Timestamp,
+        _ => MlOps.Tabular.ColumnTypes.String,
+    };
+
+    /// <summary>The engine's type for a type name; <c>categorical</c> (the enum's own name) is accepted for string.</summary>
+    public static bool TryParse(string name, out ColumnType type)
+    {
+        type = name.ToLowerInvariant() switch
+        {
+            MlOps.Tabular.ColumnTypes.Float => ColumnType.Float,
+            MlOps.Tabular.ColumnTypes.Integer => ColumnType.Integer,
+            MlOps.Tabular.ColumnTypes.Boolean => ColumnType.Boolean,
+            MlOps.Tabular.ColumnTypes.Timestamp => ColumnType.Timestamp,
+            MlOps.Tabular.ColumnTypes.String or "categorical" => ColumnType.Categorical,
+            _ => 0,
+        };
+        return type != 0;
+    }
+}

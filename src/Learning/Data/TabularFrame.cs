@@ -1,5 +1,4 @@
-using System.Text;
-using System.Text.Json;
+using MlOps.Tabular;
 
 namespace MlOps.Learning.Data;
 
@@ -47,84 +46,38 @@ public sealed class TabularFrame
 
     public TabularFrame Without(params string[] names) => new(_columns.Where(c => !names.Contains(c.Name)));
 
-    /// <summary>Reads delimited text with a header row, inferring column types (see <see cref="CsvReadOptions"/>).</summary>
-    public static TabularFrame ReadCsv(Stream stream, CsvReadOptions? options = null)
-    {
-        options ??= CsvReadOptions.Default;
-        using var reader = new StreamReader(stream, Encoding.UTF8, detectEncodingFromByteOrderMarks: true, leaveOpen: true);
-        using var records = CsvText.ReadRecords(reader, options.Delimiter).GetEnumerator();
-        if (!records.MoveNext()) throw new InvalidDataException("The data is empty: no header row.");
-        var header = records.Current.Select(h => h.Trim()).ToArray();
-        if (header.Any(string.IsNullOrEmpty)) throw new InvalidDataException("The header has an empty column name.");
-        var dup = header.GroupBy(h => h).FirstOrDefault(g => g.Count() > 1);
-        if (dup is not null) throw new InvalidDataException($"The header names column '{dup.Key}' twice.");
-        var raw = header.Select(_ => new List<string?>()).ToArray();
-        var line = 1;
-        var nulls = new HashSet<string>(options.NullTokens, StringComparer.OrdinalIgnoreCase);
-        while (records.MoveNext())
-        {
-            line++;
-            var rec = records.Current;
-            if (rec.Count != header.Length)
-                throw new InvalidDataException($"Record {line} has {rec.Count} fields, the header has {header.Length}.");
-            for (var c = 0; c < header.Length; c++)
-            {
-                var s = rec[c].Trim();
-                raw[c].Add(s.Length == 0 || nulls.Contains(s) ? null : s);
-            }
-        }
-        return Build(header, raw, options);
-    }
+    /// <summary>Reads CSV with a header row by the tabular library's rules (types, missing values), straight into typed columns.</summary>
+    public static TabularFrame ReadCsv(Stream stream, CsvReadOptions? options = null) =>
+        Read(() => TableReader.Read(stream, TabularFormats.Csv, TableOptions(options)));
 
     /// <summary>Reads newline-delimited JSON objects; the columns are the union of keys in first-seen order.</summary>
-    public static TabularFrame ReadNdjson(Stream stream, CsvReadOptions? options = null)
+    public static TabularFrame ReadNdjson(Stream stream, CsvReadOptions? options = null) =>
+        Read(() => TableReader.Read(stream, TabularFormats.Ndjson, TableOptions(options)));
+
+    /// <summary>A frame over the typed columns the tabular library read: the arrays are taken as they are, not copied.</summary>
+    public static TabularFrame FromTable(TypedTable table)
     {
-        options ??= CsvReadOptions.Default;
-        using var reader = new StreamReader(stream, Encoding.UTF8, true, leaveOpen: true);
-        var names = new List<string>();
-        var raw = new List<List<string?>>();
-        var rows = 0;
-        string? text;
-        while ((text = reader.ReadLine()) is not null)
+        var columns = new Column[table.Columns.Count];
+        for (var c = 0; c < columns.Length; c++)
         {
-            if (string.IsNullOrWhiteSpace(text)) continue;
-            using var doc = JsonDocument.Parse(text);
-            if (doc.RootElement.ValueKind != JsonValueKind.Object)
-                throw new InvalidDataException($"NDJSON row {rows + 1} is not a JSON object.");
-            foreach (var p in doc.RootElement.EnumerateObject())
-            {
-                var c = names.IndexOf(p.Name);
-                if (c < 0)
-                {
-                    names.Add(p.Name);
-                    raw.Add([.. Enumerable.Repeat<string?>(null, rows)]);
-                    c = names.Count - 1;
-                }
-                while (raw[c].Count < rows) raw[c].Add(null);
-                raw[c].Add(p.Value.ValueKind switch
-                {
-                    JsonValueKind.Null or JsonValueKind.Undefined => null,
-                    JsonValueKind.String => p.Value.GetString(),
-                    JsonValueKind.True => "true",
-                    JsonValueKind.False => "false",
-                    _ => p.Value.GetRawText(),
-                });
-            }
-            rows++;
-            foreach (var col in raw) while (col.Count < rows) col.Add(null);
+            var t = table.Columns[c];
+            ColumnTypeNames.TryParse(t.Type, out var type);
+            columns[c] = t.Numbers is { } numbers ? Column.Numeric(t.Name, type, numbers) : Column.Categorical(t.Name, t.Codes!, t.Categories);
         }
-        if (names.Count == 0) throw new InvalidDataException("The data is empty: no JSON rows.");
-        return Build([.. names], [.. raw], options);
+        return new TabularFrame(columns);
     }
 
-    private static TabularFrame Build(string[] header, List<string?>[] raw, CsvReadOptions options)
+    /// <summary>The options as the tabular library takes them.</summary>
+    public static TableReadOptions TableOptions(CsvReadOptions? options) =>
+        options?.ColumnTypes is { } types
+            ? new TableReadOptions { ColumnTypes = types.ToDictionary(p => p.Key, p => ColumnTypeNames.Name(p.Value), StringComparer.Ordinal) }
+            : TableReadOptions.Default;
+
+    static TabularFrame Read(Func<TypedTable> read)
     {
-        var cols = new Column[header.Length];
-        for (var c = 0; c < header.Length; c++)
-        {
-            ColumnType? forced = options.ColumnTypes is not null && options.ColumnTypes.TryGetValue(header[c], out var t) ? t : null;
-            cols[c] = TypeInference.Build(header[c], raw[c], forced);
-        }
-        return new TabularFrame(cols);
+        TypedTable table;
+        try { table = read(); }
+        catch (TabularFormatException e) { throw new InvalidDataException(e.Message, e); }
+        return FromTable(table);
     }
 }

@@ -20,31 +20,42 @@ internal sealed class BinMapper
     public static BinMapper Fit(double[] values, int maxBins)
     {
         var stride = Math.Max(1, values.Length / SampleCap);
-        var sample = new List<double>(Math.Min(values.Length, SampleCap + 1));
-        for (var i = 0; i < values.Length; i += stride) if (!double.IsNaN(values[i])) sample.Add(values[i]);
-        var sorted = sample.ToArray();
-        Array.Sort(sorted);
-        if (sorted.Length == 0) return new BinMapper([double.PositiveInfinity]);
+        // The sample is sorted in a pooled buffer: a large column's sample is otherwise a large-object-heap array per
+        // feature, left for a full collection to reclaim, which dominated the memory of training after reading.
+        var buffer = System.Buffers.ArrayPool<double>.Shared.Rent(Math.Max(1, Math.Min(values.Length, SampleCap + 1)));
+        try
+        {
+            var n = 0;
+            for (var i = 0; i < values.Length; i += stride) if (!double.IsNaN(values[i])) buffer[n++] = values[i];
+            var sorted = buffer.AsSpan(0, n);
+            sorted.Sort();
+            if (sorted.Length == 0) return new BinMapper([double.PositiveInfinity]);
 
-        var distinct = new List<double>();
-        for (var i = 0; i < sorted.Length; i++) if (i == 0 || sorted[i] != sorted[i - 1]) distinct.Add(sorted[i]);
-        var upper = new List<double>();
-        if (distinct.Count <= maxBins)
-        {
-            // Few distinct values: one bin each, bounded half-way so unseen values between them split sensibly.
-            for (var i = 0; i + 1 < distinct.Count; i++) upper.Add(distinct[i] + (distinct[i + 1] - distinct[i]) / 2);
-        }
-        else
-        {
-            for (var j = 1; j < maxBins; j++)
+            // Few distinct values (at most maxBins): one bin each, bounded half-way so unseen values between them split sensibly.
+            var distinct = new List<double>(maxBins + 1);
+            for (var i = 0; i < sorted.Length && distinct.Count <= maxBins; i++)
+                if (i == 0 || sorted[i] != sorted[i - 1]) distinct.Add(sorted[i]);
+            var upper = new List<double>();
+            if (distinct.Count <= maxBins)
             {
-                var q = sorted[(int)((long)j * sorted.Length / maxBins)];
-                if (q == sorted[^1]) break;
-                if (upper.Count == 0 || q > upper[^1]) upper.Add(q);
+                for (var i = 0; i + 1 < distinct.Count; i++) upper.Add(distinct[i] + (distinct[i + 1] - distinct[i]) / 2);
             }
+            else
+            {
+                for (var j = 1; j < maxBins; j++)
+                {
+                    var q = sorted[(int)((long)j * sorted.Length / maxBins)];
+                    if (q == sorted[^1]) break;
+                    if (upper.Count == 0 || q > upper[^1]) upper.Add(q);
+                }
+            }
+            upper.Add(double.PositiveInfinity);
+            return new BinMapper([.. upper]);
         }
-        upper.Add(double.PositiveInfinity);
-        return new BinMapper([.. upper]);
+        finally
+        {
+            System.Buffers.ArrayPool<double>.Shared.Return(buffer);
+        }
     }
 
     /// <summary>The first bin whose upper bound is &gt;= v (NaN: the missing bin).</summary>

@@ -31,8 +31,10 @@ public sealed class RegisterModelConsumer(RegistryDbContext db, PromotionGate ga
         using var activity = RegistryTelemetry.Source.StartActivity("register model");
         activity?.SetTag("mlops.model", m.Pipeline);
         activity?.SetTag("mlops.run_id", m.RunId.ToString());
+        var model = await LockModelAsync(m.Pipeline, time.GetUtcNow(), ct);
+        // Taken under the model's row lock: the promotions of one model carry increasing times in the order they are
+        // made, which is how Serving orders ModelPromoted events that arrive out of order.
         var now = time.GetUtcNow();
-        var model = await LockModelAsync(m.Pipeline, now, ct);
         var existing = await db.Versions.AsNoTracking().Where(v => v.RunId == m.RunId).Select(v => new { v.Model, v.Version }).FirstOrDefaultAsync(ct);
         if (existing is not null)
         {

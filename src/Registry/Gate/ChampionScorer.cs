@@ -19,7 +19,7 @@ public sealed class ChampionScorer(IBlobStore blobs)
             var model = ModelArtifact.FromBytes(await ReadAsync(championArtifact, ct));
             var types = new Dictionary<string, ColumnType>(StringComparer.Ordinal);
             foreach (var (column, type) in holdout.ColumnTypes)
-                if (Enum.TryParse<ColumnType>(type, ignoreCase: true, out var t))
+                if (ColumnTypeNames.TryParse(type, out var t))
                     types[column] = t;
             using var rows = new MemoryStream(await ReadAsync(holdout.BlobRef, ct));
             var frame = TabularFrame.ReadCsv(rows, new CsvReadOptions { ColumnTypes = types });

@@ -16,6 +16,12 @@ public interface IBlobStore
     Task<Stream> OpenReadAsync(string key, CancellationToken ct = default);
 
     Task<BlobInfo?> GetInfoAsync(string key, CancellationToken ct = default);
+
+    /// <summary>
+    /// Deletes a blob; a key that is not there is a no-op. Only for blobs whose bytes no one else can have written (a
+    /// prediction log window holds unique ids): with content addressing, identical bytes from another writer share the key.
+    /// </summary>
+    Task DeleteAsync(string key, CancellationToken ct = default);
 }
 
 public sealed class BlobNotFoundException(string key) : Exception($"Blob {key} was not found in the blob store")

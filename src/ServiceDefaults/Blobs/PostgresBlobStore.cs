@@ -87,6 +87,19 @@ public sealed class PostgresBlobStore(NpgsqlDataSource dataSource) : IBlobStore
         return result is long length ? new BlobInfo(key, length) : null;
     }
 
+    public async Task DeleteAsync(string key, CancellationToken ct = default)
+    {
+        await using var conn = await dataSource.OpenConnectionAsync(ct);
+        await using var tx = await conn.BeginTransactionAsync(ct);
+        foreach (var sql in (string[])["DELETE FROM blob_objects WHERE key = $1", "DELETE FROM blob_chunks WHERE key = $1"])
+        {
+            await using var cmd = new NpgsqlCommand(sql, conn, tx);
+            cmd.Parameters.AddWithValue(key);
+            await cmd.ExecuteNonQueryAsync(ct);
+        }
+        await tx.CommitAsync(ct);
+    }
+
     public async Task<Stream> OpenReadAsync(string key, CancellationToken ct = default)
     {
         await using var cmd = dataSource.CreateCommand("SELECT length, chunks FROM blob_objects WHERE key = $1");

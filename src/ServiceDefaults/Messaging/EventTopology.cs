@@ -29,6 +29,9 @@ public static class EventTopology
     public const string TrainOnNewData = "train-on-new-data";
     public const string RetrainOnDrift = "retrain-on-drift";
     public const string RegisterModel = "register-model";
+    public const string ServeChampions = "serve-champions";
+    public const string TrackServingCandidates = "track-serving-candidates";
+    public const string ApplyServingPolicy = "apply-serving-policy";
     public const string RecordDriftPolicy = "record-drift-policy";
     public const string RecordReference = "record-reference";
     public const string FollowChampion = "follow-champion";
@@ -45,6 +48,9 @@ public static class EventTopology
         new(TrainOnNewData, typeof(DatasetVersionCreated)),
         new(RetrainOnDrift, typeof(DriftDetected)),
         new(RegisterModel, typeof(ModelTrained)),
+        new(ServeChampions, typeof(ModelPromoted)),
+        new(TrackServingCandidates, typeof(ModelRegistered)),
+        new(ApplyServingPolicy, typeof(PipelineDefined)),
         new(RecordDriftPolicy, typeof(PipelineDefined)),
         new(RecordReference, typeof(ModelTrained)),
         new(FollowChampion, typeof(ModelPromoted)),

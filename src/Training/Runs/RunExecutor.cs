@@ -69,7 +69,7 @@ public sealed class RunExecutor(IServiceScopeFactory scopes, IBlobStore blobs, I
         using (Phase(run, "load"))
         {
             await SetPhaseAsync(db, run, "loading", ct);
-            frame = await new DatasetLoader(blobs).LoadAsync(run.BatchHashes, ct);
+            frame = await new DatasetLoader(blobs).LoadAsync(run.BatchHashes, ct, run.BatchRows);
         }
         run.Timings["load"] = loadClock.Elapsed.TotalSeconds;
         var spec = Spec(definition, frame, parallelism);

@@ -1,5 +1,6 @@
 using MlOps.Contracts;
-using MlOps.ServiceDefaults.Tabular;
+using MlOps.ServiceDefaults.Batches;
+using MlOps.Tabular;
 using MlOps.Validation.Profiling;
 using MlOps.Validation.Schemas;
 
@@ -16,7 +17,7 @@ public static class SchemaChecks
     const string Warning = Severities.Warning;
 
     public static (List<Anomaly> Anomalies, List<SkewMeasurement> Skew) Run(
-        DatasetSchema schema, TabularScan scan, BatchProfiler profiler, IReadOnlyList<ColumnProfile>? history)
+        DatasetSchema schema, BatchScan scan, BatchProfiler profiler, IReadOnlyList<ColumnProfile>? history)
     {
         var anomalies = new List<Anomaly>();
         var skew = new List<SkewMeasurement>();

@@ -4,7 +4,8 @@ using MlOps.Contracts;
 using MlOps.ServiceDefaults.Blobs;
 using MlOps.ServiceDefaults.Messaging;
 using MlOps.ServiceDefaults.Outbox;
-using MlOps.ServiceDefaults.Tabular;
+using MlOps.ServiceDefaults.Batches;
+using MlOps.Tabular;
 using MlOps.Validation.Data;
 using MlOps.Validation.Profiling;
 

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
-using MlOps.ServiceDefaults.Tabular;
+using MlOps.ServiceDefaults.Batches;
+using MlOps.Tabular;
 
 namespace MlOps.Validation.Profiling;
 

@@ -1,5 +1,6 @@
 using System.Globalization;
-using MlOps.ServiceDefaults.Tabular;
+using MlOps.ServiceDefaults.Batches;
+using MlOps.Tabular;
 using MlOps.Validation.Schemas;
 
 namespace MlOps.Validation.Profiling;
@@ -57,14 +58,14 @@ public sealed partial class BatchProfiler(DatasetSchema? schema) : ITabularParti
             switch (_modes[i])
             {
                 case ColumnMode.Numeric:
-                    if (double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var x))
+                    if (Utf8Number.TryParse(value, out var x, out _, needInteger: false))
                         profile.AddNumber(x);
                     break;
                 case ColumnMode.Categorical:
                     profile.AddCategory(value);
                     break;
                 case ColumnMode.Both:
-                    if (double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var y))
+                    if (Utf8Number.TryParse(value, out var y, out _, needInteger: false))
                         profile.AddNumber(y);
                     profile.AddCategory(value);
                     break;

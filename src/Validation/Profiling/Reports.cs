@@ -1,5 +1,6 @@
 using MlOps.Contracts;
-using MlOps.ServiceDefaults.Tabular;
+using MlOps.ServiceDefaults.Batches;
+using MlOps.Tabular;
 using MlOps.Validation.Data;
 
 namespace MlOps.Validation.Profiling;
@@ -8,7 +9,7 @@ static class Reports
 {
     static readonly (string Name, double Q)[] Quantiles = [("p05", 0.05), ("p25", 0.25), ("p50", 0.5), ("p75", 0.75), ("p95", 0.95)];
 
-    public static List<ColumnReport> Columns(TabularScan scan, BatchProfiler profiler) =>
+    public static List<ColumnReport> Columns(BatchScan scan, BatchProfiler profiler) =>
         scan.Columns.Select(info =>
         {
             var p = profiler.Columns.Single(c => c.Name == info.Name);

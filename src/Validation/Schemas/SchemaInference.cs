@@ -1,4 +1,5 @@
-using MlOps.ServiceDefaults.Tabular;
+using MlOps.ServiceDefaults.Batches;
+using MlOps.Tabular;
 using MlOps.Validation.Profiling;
 
 namespace MlOps.Validation.Schemas;
@@ -12,7 +13,7 @@ public static class SchemaInference
     public const double DefaultNumericSkew = 0.1;
     public const double DefaultCategoricalSkew = 0.1;
 
-    public static DatasetSchema Infer(TabularScan scan, BatchProfiler profiler)
+    public static DatasetSchema Infer(BatchScan scan, BatchProfiler profiler)
     {
         var columns = new List<ColumnSchema>();
         foreach (var info in scan.Columns)

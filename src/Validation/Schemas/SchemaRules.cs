@@ -1,4 +1,5 @@
-using MlOps.ServiceDefaults.Tabular;
+using MlOps.ServiceDefaults.Batches;
+using MlOps.Tabular;
 
 namespace MlOps.Validation.Schemas;
 

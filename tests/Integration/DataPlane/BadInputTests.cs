@@ -84,6 +84,35 @@ public sealed class BadInputTests(InfrastructureFixture infra)
         Assert.Equal(3, reason.GetProperty("line").GetInt64());
     }
 
+    [Theory]
+    [InlineData("{\"a\":1}\n{\"a\":2,\"a\":3}\n", "line 2, column 2", "'a' appears twice")]
+    [InlineData("{\"\":1}\n", "line 1, column 1", "a key is empty")]
+    public async Task Ndjson_with_an_empty_or_repeated_key_is_a_400_as_such_a_csv_header_is(string ndjson, string where, string what)
+    {
+        var slice = await infra.SliceAsync();
+        using var content = new StringContent(ndjson, Encoding.UTF8, "application/x-ndjson");
+
+        var (status, body) = await PostAsync(slice.Ingestion, Dataset(), content);
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Contains(where, body.GetProperty("detail").GetString());
+        Assert.Contains(what, body.GetProperty("detail").GetString());
+    }
+
+    [Fact]
+    public async Task NaN_and_Inf_in_a_csv_column_keep_it_numeric_and_reject_the_batch_as_non_finite()
+    {
+        var slice = await infra.SliceAsync();
+        var dataset = Dataset();
+
+        var batch = await Batches.PostAndWaitAsync(slice, dataset, "x,y\n1.5,a\nNaN,b\n-Inf,c\n2,d\n");
+
+        Assert.Equal("float", batch.GetProperty("columns")[0].GetProperty("type").GetString());
+        Assert.Equal("rejected", batch.GetProperty("status").GetString());
+        var reason = batch.GetProperty("reasons").EnumerateArray().Single(r => r.GetProperty("kind").GetString() == "non_finite");
+        Assert.Equal("x", reason.GetProperty("column").GetString());
+    }
+
     [Fact]
     public async Task A_100_mb_single_field_is_a_400_naming_the_field_length_limit_and_the_service_stays_up()
     {

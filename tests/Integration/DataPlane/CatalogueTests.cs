@@ -70,10 +70,16 @@ public sealed class CatalogueTests(InfrastructureFixture infra)
         {
             await bus.Publish(new BatchSubmitted(dataset, BatchFormats.Csv, "n,label\n1,a\n2,b\n", null, "upstream-erp", "erp-1", Guid.NewGuid(), DateTimeOffset.UtcNow));
             await bus.Publish(new BatchSubmitted(dataset, BatchFormats.Csv, "n,label\n1,\"a\n", null, "upstream-erp", "erp-2", Guid.NewGuid(), DateTimeOffset.UtcNow));
+            // NDJSON follows the CSV header's rule: a key given twice in one object makes the batch unreadable.
+            await bus.Publish(new BatchSubmitted(dataset, BatchFormats.Ndjson, "{\"n\":1,\"n\":2}\n", null, "upstream-erp", "erp-3", Guid.NewGuid(), DateTimeOffset.UtcNow));
 
-            var batches = await WaitForBatchesAsync(slice, dataset, 2);
+            var batches = await WaitForBatchesAsync(slice, dataset, 3);
             var good = batches.Single(b => b.GetProperty("rows").GetInt64() == 2);
-            var bad = batches.Single(b => b.GetProperty("rows").GetInt64() == 0);
+            var bad = batches.Single(b => b.GetProperty("rows").GetInt64() == 0 && b.GetProperty("format").GetString() == "csv");
+            var repeated = batches.Single(b => b.GetProperty("format").GetString() == "ndjson");
+            Assert.Equal("rejected", repeated.GetProperty("status").GetString());
+            Assert.Equal("unparseable", repeated.GetProperty("reasons")[0].GetProperty("kind").GetString());
+            Assert.Contains("'n' appears twice", repeated.GetProperty("reasons")[0].GetProperty("description").GetString());
             Assert.Equal("upstream-erp", good.GetProperty("source").GetString());
             Assert.Equal("validated", (await Batches.WaitAsync(slice, good.GetProperty("batchId").GetGuid(), dataset)).GetProperty("status").GetString());
             Assert.Equal("rejected", bad.GetProperty("status").GetString());

@@ -80,6 +80,17 @@ public sealed class ServiceProcess : IAsyncDisposable
         throw new TimeoutException($"{Name} did not become healthy within {timeout}:\n{string.Join('\n', _output.TakeLast(40))}");
     }
 
+    /// <summary>Stops the service as an orchestrator would (SIGTERM: a clean shutdown), killing it only if it has not exited within <paramref name="timeout"/>.</summary>
+    public async Task StopAsync(TimeSpan timeout)
+    {
+        if (_process.HasExited)
+            return;
+        Posix.Terminate(_process.Id);
+        using var wait = new CancellationTokenSource(timeout);
+        try { await _process.WaitForExitAsync(wait.Token); }
+        catch (OperationCanceledException) { _process.Kill(entireProcessTree: true); await _process.WaitForExitAsync(); }
+    }
+
     public async ValueTask DisposeAsync()
     {
         Client.Dispose();

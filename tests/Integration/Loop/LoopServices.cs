@@ -31,14 +31,17 @@ public sealed class LoopServices : IAsyncDisposable
     public IBlobStore Blobs { get; }
     public IPublishEndpoint Bus => _bus;
 
-    public static async Task<LoopServices> StartAsync(InfrastructureFixture infra)
+    public static Task<LoopServices> StartAsync(InfrastructureFixture infra) => StartAsync(infra, infra.Messaging, blobs: null);
+
+    /// <summary>On another virtual host (<paramref name="messaging"/>) and, when given, an existing blob store: a stack of its own.</summary>
+    public static async Task<LoopServices> StartAsync(InfrastructureFixture infra, string messaging, string? blobs)
     {
-        var blobs = await infra.CreateDatabaseAsync("blobs");
+        blobs ??= await infra.CreateDatabaseAsync("blobs");
         var blobData = NpgsqlDataSource.Create(blobs);
         await PostgresBlobStore.EnsureSchemaAsync(blobData, CancellationToken.None);
         var trainingEnv = new Dictionary<string, string>
         {
-            ["ConnectionStrings__messaging"] = infra.Messaging,
+            ["ConnectionStrings__messaging"] = messaging,
             ["ConnectionStrings__blobs"] = blobs,
             ["ConnectionStrings__trainingdb"] = await infra.CreateDatabaseAsync("trainingdb"),
             ["Training__PollInterval"] = "00:00:00.200",
@@ -46,11 +49,11 @@ public sealed class LoopServices : IAsyncDisposable
         var training = ServiceProcess.StartAsync("Training", trainingEnv);
         var registry = ServiceProcess.StartAsync("Registry", new Dictionary<string, string>
         {
-            ["ConnectionStrings__messaging"] = infra.Messaging,
+            ["ConnectionStrings__messaging"] = messaging,
             ["ConnectionStrings__blobs"] = blobs,
             ["ConnectionStrings__registrydb"] = await infra.CreateDatabaseAsync("registrydb"),
         });
-        var endpoint = RabbitMqEndpoint.Parse(infra.Messaging);
+        var endpoint = RabbitMqEndpoint.Parse(messaging);
         var bus = MassTransit.Bus.Factory.CreateUsingRabbitMq(cfg => cfg.Host(endpoint.Host, endpoint.Port, endpoint.VirtualHost, h =>
         {
             h.Username(endpoint.Username);

@@ -1,4 +1,4 @@
-using MlOps.ServiceDefaults.Tabular;
+using MlOps.Tabular;
 
 namespace MlOps.Tests.Unit.Tabular;
 

@@ -1,6 +1,6 @@
 using System.Text;
 using MlOps.Contracts;
-using MlOps.ServiceDefaults.Tabular;
+using MlOps.Tabular;
 
 namespace MlOps.Tests.Unit.Tabular;
 
@@ -45,7 +45,7 @@ public sealed class TabularScannerTests
 
         Assert.Equal(2, scan.Rows);
         Assert.True(scan.HasErrors);
-        Assert.Equal([3L, 4L], scan.Problems.Select(p => p.Line!.Value));
+        Assert.Equal([3L, 4L], scan.Problems.Select(p => p.Line));
     }
 
     [Fact]
@@ -121,7 +121,7 @@ public sealed class TabularScannerTests
     {
         var scan = Scan("v\n1\n2\n3\n4\n");
 
-        var summary = Assert.Single(scan.Summaries);
+        var summary = Assert.Single(scan.Statistics);
         Assert.Equal(2.5, summary.Mean);
         Assert.Equal(1, summary.Min);
         Assert.Equal(4, summary.Max);

@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text;
-using MlOps.ServiceDefaults.Tabular;
+using MlOps.Tabular;
 
 namespace MlOps.Tests.Unit.Tabular;
 

@@ -1,5 +1,6 @@
+using MlOps.ServiceDefaults.Batches;
 using System.Text;
-using MlOps.ServiceDefaults.Tabular;
+using MlOps.Tabular;
 using MlOps.Validation.Profiling;
 using MlOps.Validation.Schemas;
 
@@ -48,7 +49,7 @@ public sealed class Utf8ScanEquivalenceTests
         AssertSame(refScan, refProfiler, scan, profiler);
 
         // Again with the schema a first batch would give: numeric, categorical and ignored columns, histogram bins.
-        var schema = SchemaInference.Infer(refScan, refProfiler);
+        var schema = SchemaInference.Infer(BatchScan.From(refScan), refProfiler);
         (refScan, refProfiler) = Reference(csv, schema);
         (scan, profiler) = Parallel(csv, schema, chunkSize);
         AssertSame(refScan, refProfiler, scan, profiler);
@@ -62,7 +63,7 @@ public sealed class Utf8ScanEquivalenceTests
         var (scan, _) = Parallel(csv, null, chunkSize: 64);
 
         Assert.Equal(ColumnTypes.Timestamp, scan.Columns[0].Type);
-        Assert.Equal(Reference(csv, null).Item1.Summaries[0], scan.Summaries[0]);
+        Assert.Equal(Reference(csv, null).Item1.Statistics[0], scan.Statistics[0]);
     }
 
     [Fact]
@@ -75,7 +76,7 @@ public sealed class Utf8ScanEquivalenceTests
         var (refScan, refProfiler) = Reference(csv, null);
         var (scan, profiler) = Parallel(csv, null, chunkSize: 4096);
 
-        Assert.Equal(10_000, scan.Summaries[0].Distinct);
+        Assert.Equal(10_000, scan.Statistics[0].Distinct);
         Assert.True(profiler.DuplicateRows > 10_000);
         AssertSame(refScan, refProfiler, scan, profiler);
     }
@@ -179,9 +180,9 @@ public sealed class Utf8ScanEquivalenceTests
         Assert.Equal(expected.Rows, actual.Rows);
         Assert.Equal(expected.ProblemCount, actual.ProblemCount);
         Assert.Equal(expected.Problems, actual.Problems);
-        for (var i = 0; i < expected.Summaries.Count; i++)
+        for (var i = 0; i < expected.Statistics.Count; i++)
         {
-            var (e, a) = (expected.Summaries[i], actual.Summaries[i]);
+            var (e, a) = (expected.Statistics[i], actual.Statistics[i]);
             Assert.Equal((e.Name, e.Type, e.Count, e.Nulls, e.Min, e.Max, e.Distinct), (a.Name, a.Type, a.Count, a.Nulls, a.Min, a.Max, a.Distinct));
             AssertClose(e.Mean, a.Mean);
             AssertClose(e.Std, a.Std);

@@ -1,6 +1,7 @@
 using System.Text;
 using MlOps.Contracts;
-using MlOps.ServiceDefaults.Tabular;
+using MlOps.ServiceDefaults.Batches;
+using MlOps.Tabular;
 using MlOps.Validation.Checks;
 using MlOps.Validation.Profiling;
 using MlOps.Validation.Schemas;
@@ -9,10 +10,10 @@ namespace MlOps.Tests.Unit.Validation;
 
 public sealed class ProfileAndSkewTests
 {
-    static (TabularScan Scan, BatchProfiler Profiler) Profile(string csv, DatasetSchema? schema = null)
+    static (BatchScan Scan, BatchProfiler Profiler) Profile(string csv, DatasetSchema? schema = null)
     {
         var profiler = new BatchProfiler(schema);
-        var scan = TabularScanner.Scan(new MemoryStream(Encoding.UTF8.GetBytes(csv)), BatchFormats.Csv, new TabularLimits(), profiler);
+        var scan = BatchScan.Scan(new MemoryStream(Encoding.UTF8.GetBytes(csv)), BatchFormats.Csv, new TabularLimits(), profiler);
         return (scan, profiler);
     }
 
