@@ -11,11 +11,13 @@ using MlOps.Tests.Integration.Loop;
 namespace MlOps.Tests.Integration.Cli;
 
 /// <summary>
-/// The <c>mlops</c> CLI run in-process against the services as real processes. Addresses come from an injected
-/// environment (<c>MLOPS_URL_&lt;SERVICE&gt;</c>), so nothing process-wide is changed.
+/// The <c>mlops</c> CLI run in-process against the services as real processes: Training, Registry and Serving on a
+/// virtual host of their own (<see cref="ServingStack"/>), Ingestion and Validation (<see cref="SliceServices"/>), and
+/// Monitoring. Addresses come from an injected environment (<c>MLOPS_URL_&lt;SERVICE&gt;</c>), so nothing process-wide is changed.
 /// </summary>
 [Collection(InfrastructureCollection.Name)]
-public sealed class CliTests(InfrastructureFixture infra, MonitoringFixture monitoring) : IClassFixture<MonitoringFixture>, IDisposable
+public sealed class CliTests(InfrastructureFixture infra, ServingStack stack, MonitoringFixture monitoring)
+    : IClassFixture<ServingStack>, IClassFixture<MonitoringFixture>, IDisposable
 {
     readonly string _dir = Directory.CreateTempSubdirectory("mlops-cli-it-").FullName;
 
@@ -77,7 +79,7 @@ public sealed class CliTests(InfrastructureFixture infra, MonitoringFixture moni
     [Fact]
     public async Task Apply_creates_a_yaml_pipeline_then_reports_unchanged_and_updated_and_a_bad_definition_names_its_field()
     {
-        var loop = await infra.LoopAsync();
+        var loop = stack.Loop;
         var env = Env(loop.Training);
         var name = LoopData.Name("cli-apply");
         var file = WriteFile($"{name}.yaml", PipelineYaml(LoopData.Name("ds"), trees: 5));
@@ -161,10 +163,10 @@ public sealed class CliTests(InfrastructureFixture infra, MonitoringFixture moni
     }
 
     [Fact]
-    public async Task A_trained_model_is_listed_traced_approved_with_a_reason_exported_and_scored_locally()
+    public async Task A_trained_model_is_listed_traced_approved_with_a_reason_exported_and_scored_locally_and_by_Serving()
     {
-        var loop = await infra.LoopAsync();
-        var env = Env(loop.Training, loop.Registry);
+        var loop = stack.Loop;
+        var env = Env(loop.Training, loop.Registry, stack.Serving);
         var name = LoopData.Name("cli-model");
         var dataset = LoopData.Name("cli-ds");
         // The pipeline asks for approval, so its first version waits for a person's promote.
@@ -234,17 +236,33 @@ public sealed class CliTests(InfrastructureFixture infra, MonitoringFixture moni
         Assert.Equal(await OkAsync([], "predict", "--model", artifact, "--data", rows), remote);
         var predictJson = JsonNode.Parse(await OkAsync(env, "predict", "--model", $"{name}@1", "--data", rows, "--json"))!;
         Assert.Equal(40, predictJson["predictions"]!.AsArray().Count);
+
+        // predict NAME: Serving's champion answers for the same rows, read from the CSV as JSON values, with the same labels.
+        await LoopData.PollAsync(stack.Serving.Client, $"models/{name}",
+            m => m.GetProperty("champion") is { ValueKind: JsonValueKind.Object } c && c.GetProperty("version").GetInt32() == 1, seconds: 30);
+        (code, var served, error) = await RunAsync(env, "predict", "--model", name, "--data", rows);
+        Assert.True(code == 0, error);
+        Assert.Contains($"{name}: 40 rows predicted by v1 (served)", error);
+        var servedLines = served.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.StartsWith("prediction,p_", servedLines[0]);
+        Assert.EndsWith(",predictionId", servedLines[0]);
+        Assert.Equal(remote.Split('\n', StringSplitOptions.RemoveEmptyEntries).Skip(1).Select(l => l.Split(',')[0]),
+            servedLines.Skip(1).Select(l => l.Split(',')[0]));
+        Assert.All(servedLines.Skip(1), l => Assert.True(Guid.TryParse(l.Split(',')[^1], out _), l));
+        var servedJson = JsonNode.Parse(await OkAsync(env, "predict", "--model", name, "--data", rows, "--json"))!;
+        Assert.Equal(1, servedJson["version"]!.GetValue<int>());
+        Assert.Equal(40, servedJson["predictionIds"]!.AsArray().Count);
     }
 
     [Fact]
     public async Task Status_is_zero_when_the_services_are_healthy_and_names_a_service_that_cannot_be_reached()
     {
-        var loop = await infra.LoopAsync();
+        var loop = stack.Loop;
         var slice = await infra.SliceAsync();
-        var env = Env(slice.Ingestion, slice.Validation, loop.Training, loop.Registry);
+        var env = Env(slice.Ingestion, slice.Validation, loop.Training, loop.Registry, stack.Serving);
 
-        var output = await OkAsync(env, "status", "ingestion", "validation", "training", "registry");
-        Assert.Equal(4, output.Split('\n').Count(l => l.Contains("Healthy")));
+        var output = await OkAsync(env, "status", "ingestion", "validation", "training", "registry", "serving");
+        Assert.Equal(5, output.Split('\n').Count(l => l.Contains("Healthy")));
         var json = JsonNode.Parse(await OkAsync(env, "status", "training", "registry", "--json"))!.AsArray();
         Assert.All(json, s => Assert.True(s!["healthy"]!.GetValue<bool>()));
 
@@ -266,7 +284,7 @@ public sealed class CliTests(InfrastructureFixture infra, MonitoringFixture moni
     [Fact]
     public async Task An_unknown_model_fails_with_the_registrys_problem_detail()
     {
-        var loop = await infra.LoopAsync();
+        var loop = stack.Loop;
         var env = Env(loop.Registry);
         var name = LoopData.Name("cli-nope");
 
@@ -309,7 +327,7 @@ public sealed class CliTests(InfrastructureFixture infra, MonitoringFixture moni
     [Fact]
     public async Task Replay_moves_a_services_parked_messages_back_to_their_endpoint()
     {
-        var loop = await infra.LoopAsync();
+        var loop = stack.Loop;
         var env = Env(loop.Training);
         // An event Training can never handle goes straight to its error queue.
         await loop.Bus.Publish(new DatasetVersionCreated("bad name!", 1, "sha256:" + new string('e', 64), [], [], 0, Guid.NewGuid(), DateTimeOffset.UtcNow));

@@ -6,7 +6,7 @@ namespace MlOps.Tests.Unit.Cli;
 
 /// <summary>
 /// How platform commands shape their requests and read the answers, against a stub handler: Serving's predict and
-/// Monitoring's drift (their services are tested elsewhere), addresses, the API key and problem details.
+/// Monitoring's drift in detail (tests/Integration/Cli runs them against the real services), addresses, the API key and problem details.
 /// </summary>
 public sealed class PlatformCommandTests : IDisposable
 {
