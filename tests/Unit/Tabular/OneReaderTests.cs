@@ -182,5 +182,11 @@ public sealed class OneReaderTests
 
         public Task<BlobInfo?> GetInfoAsync(string key, CancellationToken ct = default) =>
             Task.FromResult(_blobs.TryGetValue(key, out var bytes) ? new BlobInfo(key, bytes.Length) : null);
+
+        public Task DeleteAsync(string key, CancellationToken ct = default)
+        {
+            _blobs.TryRemove(key, out _);
+            return Task.CompletedTask;
+        }
     }
 }
