@@ -43,7 +43,7 @@ internal static class PredictCommand
                 result = await ServedAsync(run, reference.Name!, dataPath);
 
             var outPath = run.Get(output);
-            var text = run.Get(json) ? result.Json.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }) + "\n" : result.Csv;
+            var text = run.Get(json) ? Output.JsonText(result.Json) + "\n" : result.Csv;
             if (outPath is null) run.Out.Write(text);
             else
             {

@@ -8,9 +8,12 @@ namespace MlOps.Cli.Platform;
 /// <summary>How platform commands print: aligned tables for people, indented JSON (and nothing else) with --json.</summary>
 internal static class Output
 {
-    static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
+    // Relaxed escaping: the JSON goes to a terminal or a file, never into HTML, so names and messages stay readable.
+    static readonly JsonSerializerOptions Indented = new() { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
-    public static void Json(TextWriter writer, JsonNode? node) => writer.WriteLine(node?.ToJsonString(Indented) ?? "null");
+    public static string JsonText(JsonNode? node) => node?.ToJsonString(Indented) ?? "null";
+
+    public static void Json(TextWriter writer, JsonNode? node) => writer.WriteLine(JsonText(node));
 
     /// <summary>Columns padded to their widest cell; the last column is not padded.</summary>
     public static void Table(TextWriter writer, IReadOnlyList<string> headers, IEnumerable<IReadOnlyList<string>> rows)
