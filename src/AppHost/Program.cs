@@ -9,7 +9,8 @@ var settings = PlatformSettings.From(builder);
 
 var (messaging, postgres) = builder.AddServers(settings);
 // One API key for the platform's write endpoints, as a secret parameter (masked in the dashboard).
-var apiKey = builder.AddParameter("api-key", settings.ApiKey(builder.Configuration), secret: true);
+var key = settings.ApiKey(builder.Configuration);
+var apiKey = builder.AddParameter("api-key", key, secret: true);
 var blobs = postgres.Database("blobs");
 
 void Service<TProject>(string name, int defaultPort) where TProject : IProjectMetadata, new()
@@ -33,5 +34,5 @@ Service<Projects.Monitoring>("monitoring", 5106);
 builder.AddBackgroundWatchers();
 var app = builder.Build();
 Console.WriteLine("The platform's API key (send it as X-Api-Key or Authorization: Bearer; the mlops CLI reads it from the environment):");
-Console.WriteLine($"MLOPS_API_KEY={settings.ApiKey(builder.Configuration)}");
+Console.WriteLine($"MLOPS_API_KEY={key}");
 app.Run();

@@ -94,20 +94,19 @@ public static class RegistryApi
         byte[] artifact;
         try
         {
-            await using var stream = await blobs.OpenReadAsync(hash, ct);
-            using var buffer = new MemoryStream();
-            await stream.CopyToAsync(buffer, ct);
-            artifact = buffer.ToArray();
+            // The store verifies the bytes against the recorded hash before anything is built from them.
+            artifact = await blobs.ReadAllBytesAsync(hash, ct);
         }
         catch (BlobNotFoundException)
         {
             return TypedResults.Problem(statusCode: StatusCodes.Status410Gone, title: "Artifact missing",
                 detail: $"{model} v{version}'s artifact {hash} is no longer in the blob store.");
         }
-        // The stored bytes are verified against the recorded hash before anything is built from them.
-        if ("sha256:" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(artifact)) != hash)
+        catch (BlobCorruptedException)
+        {
             return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Artifact does not match its hash",
                 detail: $"The blob stored for {model} v{version} does not hash to {hash}; it is not exported.");
+        }
         byte[] onnx;
         try { onnx = OnnxExport.ToBytes(ModelArtifact.FromBytes(artifact)); }
         catch (NotSupportedException e)

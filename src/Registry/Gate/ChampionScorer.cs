@@ -16,12 +16,12 @@ public sealed class ChampionScorer(IBlobStore blobs)
         using var activity = RegistryTelemetry.Source.StartActivity("score champion");
         try
         {
-            var model = ModelArtifact.FromBytes(await ReadAsync(championArtifact, ct));
+            var model = ModelArtifact.FromBytes(await blobs.ReadAllBytesAsync(championArtifact, ct));
             var types = new Dictionary<string, ColumnType>(StringComparer.Ordinal);
             foreach (var (column, type) in holdout.ColumnTypes)
                 if (ColumnTypeNames.TryParse(type, out var t))
                     types[column] = t;
-            using var rows = new MemoryStream(await ReadAsync(holdout.BlobRef, ct));
+            using var rows = new MemoryStream(await blobs.ReadAllBytesAsync(holdout.BlobRef, ct));
             var frame = TabularFrame.ReadCsv(rows, new CsvReadOptions { ColumnTypes = types });
             var metrics = Trainer.Evaluate(model, frame);
             var name = GateMetrics.EngineName(metric);
@@ -33,13 +33,5 @@ public sealed class ChampionScorer(IBlobStore blobs)
         {
             return (null, e.Message);
         }
-    }
-
-    async Task<byte[]> ReadAsync(string key, CancellationToken ct)
-    {
-        await using var stream = await blobs.OpenReadAsync(key, ct);
-        using var buffer = new MemoryStream();
-        await stream.CopyToAsync(buffer, ct);
-        return buffer.ToArray();
     }
 }

@@ -24,6 +24,20 @@ public interface IBlobStore
     Task DeleteAsync(string key, CancellationToken ct = default);
 }
 
+public static class BlobStoreReads
+{
+    /// <summary>The whole blob, for payloads parsed as one piece (model artifacts, holdouts); its bytes are verified against the key.</summary>
+    /// <exception cref="BlobNotFoundException">No blob has that key.</exception>
+    /// <exception cref="BlobCorruptedException">The bytes do not hash to the key.</exception>
+    public static async Task<byte[]> ReadAllBytesAsync(this IBlobStore blobs, string key, CancellationToken ct = default)
+    {
+        await using var stream = await blobs.OpenReadAsync(key, ct);
+        using var buffer = new MemoryStream();
+        await stream.CopyToAsync(buffer, ct);
+        return buffer.ToArray();
+    }
+}
+
 public sealed class BlobNotFoundException(string key) : Exception($"Blob {key} was not found in the blob store")
 {
     public string Key { get; } = key;

@@ -22,10 +22,7 @@ public sealed class ModelLoader(IBlobStore blobs)
         byte[] bytes;
         try
         {
-            await using var stream = await blobs.OpenReadAsync(artifactHash, ct);
-            using var buffer = new MemoryStream();
-            await stream.CopyToAsync(buffer, ct);
-            bytes = buffer.ToArray();
+            bytes = await blobs.ReadAllBytesAsync(artifactHash, ct);
         }
         catch (Exception e) when (e is BlobNotFoundException or BlobCorruptedException)
         {
