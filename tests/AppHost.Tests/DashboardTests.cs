@@ -38,6 +38,8 @@ public sealed class DashboardTests(PlatformFixture platform) : IAsyncLifetime
         var login = await platform.App.GetDashboardUrlAsync() ?? throw new InvalidOperationException("the dashboard has no URL");
         var page = await _browser!.NewPageAsync(new() { ViewportSize = new() { Width = 1600, Height = 1000 } });
         await page.GotoAsync(login.ToString());
+        // The login page trades the token for a cookie and then leaves; another page opened before that would be the login form again.
+        await page.WaitForURLAsync(url => !url.Contains("/login", StringComparison.OrdinalIgnoreCase), new() { Timeout = 30_000 });
         return page;
     }
 
