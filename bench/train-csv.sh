@@ -37,7 +37,7 @@ r = json.loads(line)
 wall = re.search(r"Elapsed \(wall clock\) time \(h:mm:ss or m:ss\): (.*)", times).group(1).split(":")
 cpu = sum(float(re.search(rf"{k} time \(seconds\): ([\d.]+)", times).group(1)) for k in ("User", "System"))
 r.update(engine=label, set="binary", wallSeconds=sum(float(p) * 60 ** i for i, p in enumerate(reversed(wall))), cpuSeconds=cpu,
-         peakRssMb=int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", times).group(1)) / 1024)
+         peakRssMb=int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", times).group(1)) * 1024 / 1e6)  # KiB to MB (10^6 bytes)
 print(json.dumps(r))
 PYEOF
   rm -f "$TIMES.out"

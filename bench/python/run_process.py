@@ -17,5 +17,5 @@ if done.returncode != 0:
 line = [l for l in done.stdout.splitlines() if l.strip().startswith("{")][-1]
 result = json.loads(line)
 # ru_maxrss of the (only) child: its peak resident set, in kB on Linux.
-result.update(engine=label, set=dataset, wallSeconds=wall, peakRssMb=resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024)
+result.update(engine=label, set=dataset, wallSeconds=wall, peakRssMb=resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024 / 1e6)  # ru_maxrss is KiB; MB here are 10^6 bytes, as the matrix size
 print(json.dumps(result))

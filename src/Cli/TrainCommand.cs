@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using MlOps.Learning;
 using MlOps.Learning.Artifacts;
+using MlOps.Learning.Data;
 using MlOps.Learning.Trainers;
 
 namespace MlOps.Cli;
@@ -51,14 +52,34 @@ internal static class TrainCommand
             };
             var h = parse.GetValue(holdout);
             if (h is <= 0 or >= 1) throw new CliException($"--holdout must be between 0 and 1 (exclusive), got {h.ToString(CultureInfo.InvariantCulture)}.");
-            var load = System.Diagnostics.Stopwatch.StartNew();
-            var trainFrame = DataFiles.Read(parse.GetValue(data)!);
             var testPath = parse.GetValue(test);
-            var testFrame = testPath is null ? null : DataFiles.Read(testPath);
+            if (testPath is not null && !File.Exists(testPath)) throw new CliException($"Data file '{testPath}' does not exist.");
+            var load = System.Diagnostics.Stopwatch.StartNew();
+            TabularFrame? trainFrame = DataFiles.Read(parse.GetValue(data)!);
             var loadSeconds = load.Elapsed.TotalSeconds;
+            // The reader's buffers go back before training starts: training's peak is then the data, not the data plus them.
+            GC.Collect(2, GCCollectionMode.Aggressive, blocking: true, compacting: true);
             if (!trainFrame.Contains(spec.Target))
                 throw new CliException($"Unknown target column '{spec.Target}'. Columns: {string.Join(", ", trainFrame.Columns.Select(c => c.Name))}.");
-            var evaluation = Trainer.TrainAndEvaluate(trainFrame, testFrame, spec, h, parse.GetValue(timeColumn));
+            Evaluation evaluation;
+            if (testPath is null)
+                evaluation = Trainer.TrainAndEvaluate(trainFrame, null, spec, h, parse.GetValue(timeColumn));
+            else
+            {
+                // The test file is read once the model is trained, so the two data sets are never in memory together.
+                var trainRows = trainFrame.RowCount;
+                var sw = System.Diagnostics.Stopwatch.StartNew();
+                var model = Trainer.Train(trainFrame, spec);
+                var trainSeconds = sw.Elapsed.TotalSeconds;
+                trainFrame = null;
+                // Give the training data and the trainer's working memory back before the test file is read.
+                GC.Collect(2, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+                load.Restart();
+                var testFrame = DataFiles.Read(testPath);
+                loadSeconds += load.Elapsed.TotalSeconds;
+                var metrics = Trainer.Evaluate(model, testFrame);
+                evaluation = new Evaluation(model.WithMetrics(metrics), metrics, trainRows, testFrame.RowCount, trainSeconds);
+            }
             var outPath = parse.GetValue(output);
             string? hash = null;
             if (outPath is not null)

@@ -172,6 +172,9 @@ public sealed class MlNetTrainerFamily : ITrainerFamily
             d.Deterministic = true;
             d.ForceColumnWise = true;
             d.Silent = true;
+            // Rows reach LightGBM in batches of this many values (ML.NET's default is 2^20): a smaller buffer lowers the
+            // peak memory of loading the data set, and the model does not depend on it.
+            d.BatchSize = 1 << 16;
             d.Verbose = false;
             d.Booster = booster;
             return o;

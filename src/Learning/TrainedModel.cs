@@ -112,20 +112,21 @@ public sealed class TrainedModel
     public Predictions Predict(TabularFrame frame, int maxDegreeOfParallelism = 0)
     {
         var n = frame.RowCount;
-        var inputs = new double[Transforms.InputCount][];
-        for (var i = 0; i < inputs.Length; i++) inputs[i] = Transforms.InputValues(frame, i);
         var k = OutputCount;
         var values = new double[n * k];
         if (Estimator is Trainers.IBatchEstimator batch)
         {
             // Libraries with their own batch path (ML.NET) score all rows in one call.
-            var features = Transforms.EncodeColumns(frame, maxDegreeOfParallelism);
+            var features = Transforms.EncodeColumnsReadOnly(frame, maxDegreeOfParallelism);
             var raw = new double[n * Estimator.OutputCount];
             batch.PredictRawBatch(features, n, raw);
             var width = Estimator.OutputCount;
             for (var r = 0; r < n; r++) ApplyLink(raw.AsSpan(r * width, width), values.AsSpan(r * k, k));
             return new Predictions(Task, [.. Info.Classes], values);
         }
+        // Numeric inputs are the frame's own arrays: scoring only reads them.
+        var inputs = new double[Transforms.InputCount][];
+        for (var i = 0; i < inputs.Length; i++) inputs[i] = Transforms.InputValuesReadOnly(frame, i);
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = maxDegreeOfParallelism <= 0 ? Environment.ProcessorCount : maxDegreeOfParallelism };
         const int chunk = 4096;
         Parallel.For(0, (n + chunk - 1) / chunk, parallel, c =>

@@ -92,24 +92,34 @@ public sealed record ReferenceProfile(long Rows, IReadOnlyList<FeatureProfile> F
         foreach (var v in numbers) if (!double.IsNaN(v)) ss += (v - mean) * (v - mean);
         var std = present == 0 ? double.NaN : Math.Sqrt(ss / present);
         var stride = Math.Max(1, present / QuantileSampleCap);
-        var sample = new List<double>(Math.Min(present, QuantileSampleCap + 1));
-        for (int r = 0, seen = 0; r < numbers.Length; r++)
+        // The sample lives in a pooled buffer: profiling every column of a large frame would otherwise leave a
+        // large-object array per column for the next full collection.
+        var buffer = System.Buffers.ArrayPool<double>.Shared.Rent(Math.Max(1, Math.Min(present, QuantileSampleCap + 1)));
+        try
         {
-            if (double.IsNaN(numbers[r])) continue;
-            if (seen++ % stride == 0) sample.Add(numbers[r]);
+            var count = 0;
+            for (int r = 0, seen = 0; r < numbers.Length; r++)
+            {
+                if (double.IsNaN(numbers[r])) continue;
+                if (seen++ % stride == 0) buffer[count++] = numbers[r];
+            }
+            var sorted = buffer.AsSpan(0, count);
+            sorted.Sort();
+            var quantiles = new double[count == 0 ? 0 : QuantileCount];
+            for (var q = 0; q < quantiles.Length; q++) quantiles[q] = Quantile(sorted, q / (double)(QuantileCount - 1));
+            if (quantiles.Length > 0)
+            {
+                // The sample may miss the extremes; the profile's range is the data's.
+                quantiles[0] = min;
+                quantiles[^1] = max;
+            }
+            var shares = count == 0 ? [] : BinShares(sorted, quantiles);
+            return new FeatureProfile(col.Name, col.Type, n, nullShare, mean, std, quantiles, shares, [], [], Sample(sorted, present));
         }
-        var sorted = sample.ToArray();
-        Array.Sort(sorted);
-        var quantiles = new double[sorted.Length == 0 ? 0 : QuantileCount];
-        for (var q = 0; q < quantiles.Length; q++) quantiles[q] = Quantile(sorted, q / (double)(QuantileCount - 1));
-        if (quantiles.Length > 0)
+        finally
         {
-            // The sample may miss the extremes; the profile's range is the data's.
-            quantiles[0] = min;
-            quantiles[^1] = max;
+            System.Buffers.ArrayPool<double>.Shared.Return(buffer);
         }
-        var shares = sorted.Length == 0 ? [] : BinShares(sorted, quantiles);
-        return new FeatureProfile(col.Name, col.Type, n, nullShare, mean, std, quantiles, shares, [], [], Sample(sorted, present));
     }
 
     /// <summary>Share of values in each bin between consecutive inner quantiles (first and last bins are open).</summary>
@@ -132,15 +142,15 @@ public sealed record ReferenceProfile(long Rows, IReadOnlyList<FeatureProfile> F
     }
 
     /// <summary>All values when the column has at most <see cref="SampleSize"/>, else midpoint quantiles of the sorted sample.</summary>
-    private static double[] Sample(double[] sorted, int present)
+    private static double[] Sample(ReadOnlySpan<double> sorted, int present)
     {
-        if (sorted.Length == present && present <= SampleSize) return sorted;
+        if (sorted.Length == present && present <= SampleSize) return sorted.ToArray();
         var result = new double[SampleSize];
         for (var i = 0; i < result.Length; i++) result[i] = Quantile(sorted, (i + 0.5) / SampleSize);
         return result;
     }
 
-    private static double Quantile(double[] sorted, double q)
+    private static double Quantile(ReadOnlySpan<double> sorted, double q)
     {
         var pos = q * (sorted.Length - 1);
         var lo = (int)Math.Floor(pos);

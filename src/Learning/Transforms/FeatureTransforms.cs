@@ -126,6 +126,14 @@ public sealed class FeatureTransforms
         return result;
     }
 
+    /// <summary>
+    /// Like <see cref="InputValues"/>, but a numeric column is the frame's own array rather than a copy (scoring a
+    /// frame only reads its inputs). Callers must not write to the result.
+    /// </summary>
+    internal double[] InputValuesReadOnly(TabularFrame frame, int input) =>
+        Inputs[input].Column.Type != ColumnType.Categorical && frame.TryGetColumn(Inputs[input].Column.Name, out var col)
+            && col.NumberArray is { } shared ? shared : InputValues(frame, input);
+
     /// <summary>The input-row values of one input column for every row of a frame.</summary>
     public double[] InputValues(TabularFrame frame, int input)
     {
