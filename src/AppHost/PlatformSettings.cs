@@ -75,17 +75,7 @@ public sealed record PlatformSettings(string StateDir, bool FreePorts, IConfigur
     {
         if (configuration[$"{Section}:ApiKey"] is { Length: > 0 } configured)
             return configured;
-        var file = Path.Combine(StateDir, "api-key");
-        if (File.Exists(file) && File.ReadAllText(file).Trim() is { Length: >= 32 } kept)
-            return kept;
-        Directory.CreateDirectory(StateDir);
-        var key = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(24));
-        var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
-        if (!OperatingSystem.IsWindows())
-            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-        using (var writer = new StreamWriter(new FileStream(file, options)))
-            writer.Write(key);
-        return key;
+        return LocalServer.Secret(Path.Combine(StateDir, "api-key"));
     }
 
     static string RepoRoot(string start)

@@ -19,6 +19,30 @@ static class LocalServer
     public static bool IsRoot => Environment.UserName == "root";
 
     /// <summary>
+    /// A secret kept in <paramref name="file"/> (readable by its owner only): the one written there before, else a new
+    /// random one (48 hex digits), so passwords and keys stay the same across restarts of the platform.
+    /// </summary>
+    public static string Secret(string file)
+    {
+        if (File.Exists(file) && File.ReadAllText(file).Trim() is { Length: >= 32 } kept)
+            return kept;
+        Directory.CreateDirectory(Path.GetDirectoryName(file)!);
+        var secret = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(24));
+        WritePrivate(file, secret);
+        return secret;
+    }
+
+    /// <summary>Writes a file only its owner can read (it holds a password).</summary>
+    public static void WritePrivate(string file, string text)
+    {
+        var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
+        if (!OperatingSystem.IsWindows())
+            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        using var writer = new StreamWriter(new FileStream(file, options));
+        writer.Write(text);
+    }
+
+    /// <summary>
     /// Runs <paramref name="program"/> in a small shell that turns the SIGTERM the orchestrator sends on stop into
     /// <paramref name="stopSignal"/>, so a server gets the shutdown it prefers (PostgreSQL: SIGINT, a fast shutdown)
     /// and exits with its own exit code.

@@ -1,5 +1,6 @@
 using System.Reflection;
 using Aspire.Hosting.ApplicationModel;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace MlOps.AppHost.Resources;
 
@@ -21,13 +22,15 @@ public static class PlatformServiceExtensions
         {
             throw new InvalidOperationException($"{dll} not found: build the platform first (dotnet build src/AppHost -c {BuildConfiguration}).");
         }
+        var healthKey = $"{name}_health";
+        builder.Services.AddReadinessCheck(healthKey, () => new ReadinessChecks.HttpProbe(port));
         return builder.AddExecutable(name, "dotnet", projectDir, dll)
             .WithHttpEndpoint(port: port, targetPort: port, name: "http", isProxied: false)
             .WithEnvironment("ASPNETCORE_URLS", "http://127.0.0.1:" + port)
             .WithEnvironment("ASPNETCORE_ENVIRONMENT", "Development")
             .WithEnvironment("DOTNET_ENVIRONMENT", "Development")
             .WithOtlpExporter()
-            .WithHttpHealthCheck("/health");
+            .WithHealthCheck(healthKey);
     }
 
     /// <summary>The configuration (Debug, Release) the AppHost was built with; the services are run from the same.</summary>

@@ -8,10 +8,13 @@ using Npgsql;
 namespace MlOps.AppHost.Resources;
 
 /// <summary>A private PostgreSQL 15 cluster run from the installed server, its data under the platform's state directory.</summary>
-public sealed class LocalPostgresServerResource(string name, string command, string workingDirectory)
+public sealed class LocalPostgresServerResource(string name, string command, string workingDirectory, ParameterResource password)
     : ExecutableResource(name, command, workingDirectory), IResourceWithConnectionString
 {
     public const string EndpointName = "tcp";
+
+    /// <summary>The superuser's password (SCRAM-SHA-256): generated at the first start and kept in the server's directory; a secret parameter.</summary>
+    public ParameterResource Password { get; } = password;
 
     EndpointReference? _endpoint;
 
@@ -20,7 +23,7 @@ public sealed class LocalPostgresServerResource(string name, string command, str
     public List<LocalPostgresDatabaseResource> Databases { get; } = [];
 
     public ReferenceExpression ConnectionStringExpression =>
-        ReferenceExpression.Create($"Host={Endpoint.Property(EndpointProperty.Host)};Port={Endpoint.Property(EndpointProperty.Port)};Username=postgres");
+        ReferenceExpression.Create($"Host={Endpoint.Property(EndpointProperty.Host)};Port={Endpoint.Property(EndpointProperty.Port)};Username=postgres;Password={Password}");
 }
 
 /// <summary>One database on a <see cref="LocalPostgresServerResource"/>; created when the server is ready.</summary>
@@ -61,10 +64,12 @@ public static class PostgresServerExtensions
             ? LocalServer.WithStopSignal("INT", "/usr/bin/setpriv", ["--reuid=" + SystemUser, "--regid=" + SystemUser, "--init-groups", "--", postgres, .. serverArgs])
             : LocalServer.WithStopSignal("INT", postgres, serverArgs);
 
-        var resource = new LocalPostgresServerResource(name, command, LocalServer.IsRoot ? "/" : dir);
+        Directory.CreateDirectory(dir);
+        var password = LocalServer.Secret(Path.Combine(dir, "password"));
+        var passwordParameter = builder.AddParameter($"{name}-password", password, secret: true).Resource;
+        var resource = new LocalPostgresServerResource(name, command, LocalServer.IsRoot ? "/" : dir, passwordParameter);
         var healthKey = $"{name}_connect";
-        builder.Services.AddHealthChecks().Add(new HealthCheckRegistration(healthKey,
-            _ => new NpgsqlHealthCheck(resource), HealthStatus.Unhealthy, tags: null, timeout: TimeSpan.FromSeconds(5)));
+        builder.Services.AddReadinessCheck(healthKey, () => new NpgsqlHealthCheck(resource));
 
         return builder.AddResource(resource)
             .WithEndpoint(port: serverPort, targetPort: serverPort, scheme: "tcp", name: LocalPostgresServerResource.EndpointName, isProxied: false)
@@ -73,11 +78,12 @@ public static class PostgresServerExtensions
             .OnBeforeResourceStarted(async (server, e, ct) =>
             {
                 var logger = e.Services.GetRequiredService<ResourceLoggerService>().GetLogger(server);
-                await InitializeClusterAsync(dir, data, logger, ct);
+                await InitializeClusterAsync(dir, data, password, logger, ct);
             })
             .OnResourceReady(async (server, e, ct) =>
             {
                 var logger = e.Services.GetRequiredService<ResourceLoggerService>().GetLogger(server);
+                await RequirePasswordsAsync(server, data, password, logger, ct);
                 await CreateDatabasesAsync(server, logger, ct);
             });
     }
@@ -87,8 +93,7 @@ public static class PostgresServerExtensions
         var database = new LocalPostgresDatabaseResource(name, server.Resource);
         server.Resource.Databases.Add(database);
         var healthKey = $"{name}_connect";
-        server.ApplicationBuilder.Services.AddHealthChecks().Add(new HealthCheckRegistration(healthKey,
-            _ => new NpgsqlHealthCheck(database), HealthStatus.Unhealthy, tags: null, timeout: TimeSpan.FromSeconds(5)));
+        server.ApplicationBuilder.Services.AddReadinessCheck(healthKey, () => new NpgsqlHealthCheck(database));
         return server.ApplicationBuilder.AddResource(database)
             .WithIconName("Database")
             .WithHealthCheck(healthKey);
@@ -96,7 +101,7 @@ public static class PostgresServerExtensions
 
     // initdb runs in a staging directory renamed into place only when complete, so an interrupted first start
     // never leaves a half-made cluster behind.
-    static async Task InitializeClusterAsync(string dir, string data, ILogger logger, CancellationToken ct)
+    static async Task InitializeClusterAsync(string dir, string data, string password, ILogger logger, CancellationToken ct)
     {
         Directory.CreateDirectory(dir);
         if (LocalServer.IsRoot)
@@ -113,16 +118,55 @@ public static class PostgresServerExtensions
             Directory.Delete(staging, recursive: true);
         }
         logger.LogInformation("Creating the PostgreSQL cluster in {Data}", data);
-        string[] initdb = [Path.Combine(BinDir, "initdb"), "-D", staging, "-A", "trust", "-U", "postgres", "-E", "UTF8", "--no-locale"];
-        if (LocalServer.IsRoot)
+        // Password authentication (SCRAM-SHA-256) for every connection, the socket's included: no trust.
+        var passwordFile = Path.Combine(dir, "initdb-password");
+        LocalServer.WritePrivate(passwordFile, password);
+        try
         {
-            await RunAsync("/usr/bin/setpriv", ["--reuid=" + SystemUser, "--regid=" + SystemUser, "--init-groups", "--", .. initdb], logger, ct);
+            string[] initdb = [Path.Combine(BinDir, "initdb"), "-D", staging, "-A", "scram-sha-256", "--pwfile", passwordFile, "-U", "postgres", "-E", "UTF8", "--no-locale"];
+            if (LocalServer.IsRoot)
+            {
+                await RunAsync("chown", [$"{SystemUser}:", passwordFile], logger, ct);
+                await RunAsync("/usr/bin/setpriv", ["--reuid=" + SystemUser, "--regid=" + SystemUser, "--init-groups", "--", .. initdb], logger, ct);
+            }
+            else
+            {
+                await RunAsync(initdb[0], initdb[1..], logger, ct);
+            }
         }
-        else
+        finally
         {
-            await RunAsync(initdb[0], initdb[1..], logger, ct);
+            File.Delete(passwordFile);
         }
         Directory.Move(staging, data);
+    }
+
+    /// <summary>
+    /// A cluster made before the platform generated a password trusts every local connection: give the superuser the
+    /// password and switch every rule of pg_hba.conf from trust to SCRAM-SHA-256 (a reload, no restart).
+    /// </summary>
+    static async Task RequirePasswordsAsync(LocalPostgresServerResource server, string data, string password, ILogger logger, CancellationToken ct)
+    {
+        var hba = Path.Combine(data, "pg_hba.conf");
+        var lines = await File.ReadAllLinesAsync(hba, ct);
+        static bool Trusts(string line) => !line.TrimStart().StartsWith('#') && line.Split((char[])[' ', '\t'], StringSplitOptions.RemoveEmptyEntries) is { Length: >= 4 } f && f[^1] == "trust";
+        if (!lines.Any(Trusts))
+        {
+            return;
+        }
+        var cs = await server.ConnectionStringExpression.GetValueAsync(ct);
+        await using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(cs) { Database = "postgres", Pooling = false }.ConnectionString);
+        await connection.OpenAsync(ct);
+        await using (var alter = new NpgsqlCommand($"SET password_encryption = 'scram-sha-256'; ALTER ROLE postgres PASSWORD '{password}'", connection))
+        {
+            await alter.ExecuteNonQueryAsync(ct);
+        }
+        await File.WriteAllLinesAsync(hba, lines.Select(l => Trusts(l) ? l[..l.LastIndexOf("trust", StringComparison.Ordinal)] + "scram-sha-256" : l), ct);
+        await using (var reload = new NpgsqlCommand("SELECT pg_reload_conf()", connection))
+        {
+            await reload.ExecuteScalarAsync(ct);
+        }
+        logger.LogInformation("PostgreSQL now requires the generated password for every connection (pg_hba.conf: trust -> scram-sha-256)");
     }
 
     static async Task CreateDatabasesAsync(LocalPostgresServerResource server, ILogger logger, CancellationToken ct)

@@ -1,22 +1,29 @@
 using Aspire.Hosting.ApplicationModel;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Logging;
 using RabbitMQ.Client;
 
 namespace MlOps.AppHost.Resources;
 
 /// <summary>A private RabbitMQ node run from the installed server, with its data under the platform's state directory.</summary>
-public sealed class LocalRabbitMqServerResource(string name, string command, string workingDirectory)
+public sealed class LocalRabbitMqServerResource(string name, string command, string workingDirectory, ParameterResource password)
     : ExecutableResource(name, command, workingDirectory), IResourceWithConnectionString
 {
     public const string EndpointName = "amqp";
+
+    /// <summary>The platform's user on its node; there is no guest user.</summary>
+    public const string UserName = "mlops";
+
+    /// <summary>The user's password: generated at the first start and kept in the node's directory; a secret parameter.</summary>
+    public ParameterResource Password { get; } = password;
 
     EndpointReference? _endpoint;
 
     public EndpointReference Endpoint => _endpoint ??= new(this, EndpointName);
 
     public ReferenceExpression ConnectionStringExpression =>
-        ReferenceExpression.Create($"amqp://guest:guest@{Endpoint.Property(EndpointProperty.Host)}:{Endpoint.Property(EndpointProperty.Port)}/");
+        ReferenceExpression.Create($"amqp://{UserName}:{Password}@{Endpoint.Property(EndpointProperty.Host)}:{Endpoint.Property(EndpointProperty.Port)}/");
 }
 
 public static class RabbitMqServerExtensions
@@ -49,10 +56,26 @@ public static class RabbitMqServerExtensions
             File.WriteAllText(envFile, "");
         }
 
-        var resource = new LocalRabbitMqServerResource(name, ServerPath, dir);
+        // Generated credentials instead of guest/guest: the node's configuration names the platform's user as the default
+        // user (a new node creates no guest), and a definitions file, imported at every boot, keeps its password current.
+        var freshNode = !Directory.Exists(Path.Combine(dir, "mnesia"));
+        var password = LocalServer.Secret(Path.Combine(dir, "password"));
+        LocalServer.WritePrivate(Path.Combine(dir, "rabbitmq.conf"), string.Join('\n',
+            $"default_user = {LocalRabbitMqServerResource.UserName}",
+            $"default_pass = {password}",
+            $"load_definitions = {Path.Combine(dir, "definitions.json")}",
+            ""));
+        LocalServer.WritePrivate(Path.Combine(dir, "definitions.json"), Definitions(password));
+        var guestRemoved = Path.Combine(dir, "guest-removed");
+        if (freshNode)
+        {
+            File.WriteAllText(guestRemoved, "");
+        }
+
+        var passwordParameter = builder.AddParameter($"{name}-password", password, secret: true).Resource;
+        var resource = new LocalRabbitMqServerResource(name, ServerPath, dir, passwordParameter);
         var healthKey = $"{name}_amqp";
-        builder.Services.AddHealthChecks().Add(new HealthCheckRegistration(healthKey,
-            _ => new AmqpHealthCheck(resource), HealthStatus.Unhealthy, tags: null, timeout: TimeSpan.FromSeconds(5)));
+        builder.Services.AddReadinessCheck(healthKey, () => new AmqpHealthCheck(resource));
 
         return builder.AddResource(resource)
             .WithEndpoint(port: amqpPort, targetPort: amqpPort, scheme: "tcp", name: LocalRabbitMqServerResource.EndpointName, isProxied: false)
@@ -69,9 +92,83 @@ public static class RabbitMqServerExtensions
             .WithEnvironment("RABBITMQ_CONFIG_FILE", Path.Combine(dir, "rabbitmq"))
             .WithEnvironment("RABBITMQ_ADVANCED_CONFIG_FILE", Path.Combine(dir, "advanced.config"))
             .WithEnvironment("RABBITMQ_PID_FILE", Path.Combine(dir, "rabbitmq.pid"))
+            // Idle Erlang schedulers give their core back instead of spinning: on a small machine the services start
+            // beside the broker and need the CPU more.
+            .WithEnvironment("RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS", "+sbwt none +sbwtdcpu none +sbwtdio none")
             // The Erlang cookie is written to $HOME; a private HOME keeps it away from other nodes and users.
             .WithEnvironment("HOME", dir)
-            .WithHealthCheck(healthKey);
+            .WithHealthCheck(healthKey)
+            .OnResourceReady(async (server, e, ct) =>
+            {
+                // A node made before the platform had its own user still has guest: remove it once.
+                if (File.Exists(guestRemoved))
+                {
+                    return;
+                }
+                var logger = e.Services.GetRequiredService<ResourceLoggerService>().GetLogger(server);
+                try
+                {
+                    await RabbitMqCtlAsync(dir, ["delete_user", "guest"], ct);
+                    logger.LogInformation("Removed the guest user; the platform connects as {User}", LocalRabbitMqServerResource.UserName);
+                }
+                catch (InvalidOperationException ex) when (ex.Message.Contains("no_such_user") || ex.Message.Contains("does not exist"))
+                {
+                }
+                File.WriteAllText(guestRemoved, "");
+            });
+    }
+
+    static async Task RabbitMqCtlAsync(string dir, string[] args, CancellationToken ct)
+    {
+        var info = new System.Diagnostics.ProcessStartInfo("/usr/lib/rabbitmq/bin/rabbitmqctl")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            Environment =
+            {
+                ["HOME"] = dir,
+                ["RABBITMQ_CONF_ENV_FILE"] = Path.Combine(dir, "rabbitmq-env.conf"),
+            },
+        };
+        foreach (var arg in (string[])["-n", NodeName(dir), .. args])
+        {
+            info.ArgumentList.Add(arg);
+        }
+        using var process = System.Diagnostics.Process.Start(info) ?? throw new InvalidOperationException("Could not start rabbitmqctl");
+        var output = process.StandardOutput.ReadToEndAsync(ct);
+        var error = process.StandardError.ReadToEndAsync(ct);
+        await process.WaitForExitAsync(ct);
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"rabbitmqctl {string.Join(' ', args)} exited with {process.ExitCode}: {await error}{await output}");
+        }
+    }
+
+    /// <summary>
+    /// RabbitMQ's definitions (the format its management export writes) with the platform's user, an administrator with
+    /// every permission on the default virtual host. The password is stored as RabbitMQ's salted SHA-256 hash.
+    /// </summary>
+    static string Definitions(string password)
+    {
+        var salt = System.Security.Cryptography.RandomNumberGenerator.GetBytes(4);
+        var hash = System.Security.Cryptography.SHA256.HashData([.. salt, .. System.Text.Encoding.UTF8.GetBytes(password)]);
+        var user = LocalRabbitMqServerResource.UserName;
+        return System.Text.Json.JsonSerializer.Serialize(new
+        {
+            users = new[]
+            {
+                new Dictionary<string, object>
+                {
+                    ["name"] = user,
+                    ["password_hash"] = Convert.ToBase64String([.. salt, .. hash]),
+                    ["hashing_algorithm"] = "rabbit_password_hashing_sha256",
+                    ["tags"] = new[] { "administrator" },
+                },
+            },
+            vhosts = new[] { new { name = "/" } },
+            permissions = new[] { new { user, vhost = "/", configure = ".*", write = ".*", read = ".*" } },
+        });
     }
 
     // One node name per state directory, kept across restarts so the node finds its own data again.
