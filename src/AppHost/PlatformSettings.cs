@@ -88,7 +88,7 @@ public sealed record PlatformSettings(string StateDir, bool FreePorts, IConfigur
         return key;
     }
 
-    static string RepoRoot(string start)
+    internal static string RepoRoot(string start)
     {
         for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
         {

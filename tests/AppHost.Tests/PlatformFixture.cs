@@ -53,6 +53,9 @@ public sealed class PlatformFixture : IAsyncLifetime
             $"--ASPIRE_RESOURCE_SERVICE_ENDPOINT_URL={Url()}",
             $"--AppHost:DashboardApiKey={DashboardApiKey}",
             $"--AppHost:ApiKey={ApiKey}",
+            // The demo in a hurry: a month per batch and request, no pauses (OpsConsoleTests start it).
+            "--AppHost:Demo:Days=30",
+            "--AppHost:Demo:Pause=0",
         ];
         using var cts = new CancellationTokenSource(StartTimeout);
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(
