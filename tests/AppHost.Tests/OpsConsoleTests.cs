@@ -72,7 +72,7 @@ public sealed class OpsConsoleTests(PlatformFixture platform, ITestOutputHelper 
         Assert.True(champion >= 2, $"the demo ends with a retrained champion, not v{champion}");
 
         // The row follows the Registry within a poll or two, with the champion's lineage in its properties and links.
-        var snapshot = await WaitModelStateAsync(Model, s => s?.StartsWith($"champion v{champion}") == true, TimeSpan.FromSeconds(15));
+        var snapshot = await WaitModelStateAsync(Model, s => s?.StartsWith($"champion v{champion} ") == true, TimeSpan.FromSeconds(15));
         string? Property(string name) => snapshot.Properties.FirstOrDefault(p => p.Name == name)?.Value?.ToString();
         Assert.StartsWith("rmse ", Property("mlops.metric"));
         Assert.Contains("weather v", Property("mlops.dataset"));
@@ -121,7 +121,7 @@ public sealed class OpsConsoleTests(PlatformFixture platform, ITestOutputHelper 
         ]));
         Assert.True(promoted.Success, promoted.Message);
         Assert.Equal(1, (await ModelAsync()).GetProperty("champion").GetProperty("version").GetInt32());
-        await WaitModelStateAsync(Model, s => s?.StartsWith("champion v1") == true, TimeSpan.FromSeconds(15));
+        await WaitModelStateAsync(Model, s => s?.StartsWith("champion v1 ") == true, TimeSpan.FromSeconds(15));
 
         using var registry = platform.Client("registry");
         var audit = await registry.GetFromJsonAsync<JsonElement>($"/models/{Model}/audit");
@@ -138,7 +138,7 @@ public sealed class OpsConsoleTests(PlatformFixture platform, ITestOutputHelper 
         Assert.Equal(champion, (await ModelAsync()).GetProperty("champion").GetProperty("version").GetInt32());
         audit = await registry.GetFromJsonAsync<JsonElement>($"/models/{Model}/audit");
         Assert.Equal("done looking", audit.EnumerateArray().Last().GetProperty("reason").GetString());
-        await WaitModelStateAsync(Model, s => s?.StartsWith($"champion v{champion}") == true, TimeSpan.FromSeconds(15));
+        await WaitModelStateAsync(Model, s => s?.StartsWith($"champion v{champion} ") == true, TimeSpan.FromSeconds(15));
 
         // A version that does not exist is refused with the Registry's reason, and nothing moves.
         var refused = await commands.ExecuteCommandAsync(Model, "mlops-promote", new InteractionInputCollection(
@@ -155,8 +155,9 @@ public sealed class OpsConsoleTests(PlatformFixture platform, ITestOutputHelper 
     public async Task The_metrics_page_charts_the_drift_share_of_monitoring()
     {
         await DemoAsync();
-        var page = await _browser.OpenAsync("/metrics/resource/monitoring/meter/MlOps.Monitoring/instrument/mlops.monitoring.drift.share");
-        await Assertions.Expect(page.GetByText("Share of a window's features that drifted").First).ToBeVisibleAsync(new() { Timeout = 60_000 });
+        var page = await _browser.OpenAsync("/metrics/resource/monitoring");
+        await page.GetByText("mlops.monitoring.drift.share", new() { Exact = true }).First.ClickAsync(new() { Timeout = 60_000 });
+        await Assertions.Expect(page.GetByText("Share of a window's features that drifted").First).ToBeVisibleAsync(new() { Timeout = 30_000 });
         // The chart itself: Plotly draws it as SVG once there are points.
         await Assertions.Expect(page.Locator("svg.main-svg").First).ToBeVisibleAsync(new() { Timeout = 60_000 });
         await page.ScreenshotAsync(new() { Path = DashboardBrowser.Screenshot("ops-metrics-drift-share.png"), FullPage = true });
@@ -189,8 +190,19 @@ public sealed class OpsConsoleTests(PlatformFixture platform, ITestOutputHelper 
         Assert.True(across.Count >= 4, $"the widest trace crosses {across.Count} services: {string.Join(", ", across)}");
 
         var page = await _browser.OpenAsync($"/traces/detail/{traceId}");
-        foreach (var service in across)
-            await Assertions.Expect(page.GetByText(service).First).ToBeVisibleAsync(new() { Timeout = 30_000 });
+        await Assertions.Expect(page.GetByText("ingestion").First).ToBeVisibleAsync(new() { Timeout = 30_000 });
+        // The span grid shows its first rows; at least four services' spans are among them (the later ones may be further down).
+        var shown = new List<string>();
+        for (var attempt = 0; attempt < 30 && shown.Count < 4; attempt++)
+        {
+            shown.Clear();
+            foreach (var service in across)
+                if (await page.GetByText(service, new() { Exact = true }).CountAsync() > 0)
+                    shown.Add(service);
+            if (shown.Count < 4)
+                await Task.Delay(1000);
+        }
+        Assert.True(shown.Count >= 4, $"the trace page shows spans of {string.Join(", ", shown)} only (the trace crosses {string.Join(", ", across)})");
         await page.ScreenshotAsync(new() { Path = DashboardBrowser.Screenshot("ops-trace.png"), FullPage = true });
         output.WriteLine($"trace {traceId}: {string.Join(", ", across)}");
     }

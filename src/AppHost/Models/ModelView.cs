@@ -26,18 +26,22 @@ public sealed record ModelView(string Model)
 
     public bool LastRunFailed => LastRun is { } r && Str(r, "status") == "failed";
 
+    /// <summary>
+    /// "champion v3 · no-drift", "champion v3 · drift-detected", "champion v3 · last-run-failed", "training", … The
+    /// dashboard humanizes state text, which splits "v3" into "v 3" unless the text holds a dash; the tags keep one.
+    /// </summary>
     public string StateText
     {
         get
         {
-            var text = Champion is { } v ? $"champion v{v}"
-                : LastRun is { } r && Str(r, "status") is "queued" or "running" ? "training"
-                : Versions > 0 ? "no champion"
-                : "no version yet";
-            if (DriftDetected)
-                text += " · drift";
+            if (Champion is not { } v)
+                return LastRunFailed ? "no champion · last-run-failed"
+                    : LastRun is { } r && Str(r, "status") is "queued" or "running" ? "training"
+                    : Versions > 0 ? "no champion"
+                    : "no version yet";
+            var text = $"champion v{v} · {(DriftDetected ? "drift-detected" : "no-drift")}";
             if (LastRunFailed)
-                text += " · last run failed";
+                text += " · last-run-failed";
             return text;
         }
     }
