@@ -155,11 +155,28 @@ public sealed class OpsConsoleTests(PlatformFixture platform, ITestOutputHelper 
     public async Task The_metrics_page_charts_the_drift_share_of_monitoring()
     {
         await DemoAsync();
-        var page = await _browser.OpenAsync("/metrics/resource/monitoring");
-        await page.GetByText("mlops.monitoring.drift.share", new() { Exact = true }).First.ClickAsync(new() { Timeout = 60_000 });
-        await Assertions.Expect(page.GetByText("Share of a window's features that drifted").First).ToBeVisibleAsync(new() { Timeout = 30_000 });
-        // The chart itself: Plotly draws it as SVG once there are points.
-        await Assertions.Expect(page.Locator("svg.main-svg").First).ToBeVisibleAsync(new() { Timeout = 60_000 });
+        const string chart = "/metrics/resource/monitoring/meter/MlOps.Monitoring/instrument/mlops.monitoring.drift.share";
+        var page = await _browser.OpenAsync(chart);
+        try
+        {
+            // The instrument is listed once Monitoring's exporter has sent it (every few seconds); the page is opened again until then.
+            var description = page.GetByText("Share of a window's features that drifted").First;
+            for (var attempt = 0; attempt < 9 && !await description.IsVisibleAsync(); attempt++)
+            {
+                await Task.Delay(5000);
+                await page.GotoAsync(new Uri(new Uri(page.Url), chart).ToString());
+                await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
+            }
+            await Assertions.Expect(description).ToBeVisibleAsync(new() { Timeout = 15_000 });
+            // The chart itself: Plotly draws it as SVG once there are points.
+            await Assertions.Expect(page.Locator("svg.main-svg").First).ToBeVisibleAsync(new() { Timeout = 30_000 });
+        }
+        catch (PlaywrightException)
+        {
+            await File.WriteAllTextAsync(DashboardBrowser.Screenshot("ops-metrics-failed.html"), await page.ContentAsync());
+            await page.ScreenshotAsync(new() { Path = DashboardBrowser.Screenshot("ops-metrics-failed.png"), FullPage = true });
+            throw;
+        }
         await page.ScreenshotAsync(new() { Path = DashboardBrowser.Screenshot("ops-metrics-drift-share.png"), FullPage = true });
     }
 
@@ -186,24 +203,30 @@ public sealed class OpsConsoleTests(PlatformFixture platform, ITestOutputHelper 
                 }
             }
         }
+        // The trace of a pipeline run: an ingested batch through validation and training to the registry and beyond.
         var (traceId, across) = services.OrderByDescending(t => t.Value.Count).Select(t => (t.Key, t.Value)).First();
         Assert.True(across.Count >= 4, $"the widest trace crosses {across.Count} services: {string.Join(", ", across)}");
 
         var page = await _browser.OpenAsync($"/traces/detail/{traceId}");
-        await Assertions.Expect(page.GetByText("ingestion").First).ToBeVisibleAsync(new() { Timeout = 30_000 });
-        // The span grid shows its first rows; at least four services' spans are among them (the later ones may be further down).
+        await Assertions.Expect(page.GetByText("ingestion", new() { Exact = true }).First).ToBeVisibleAsync(new() { Timeout = 30_000 });
+        await page.ScreenshotAsync(new() { Path = DashboardBrowser.Screenshot("ops-trace.png") });
+        // The span grid draws the rows in view: the page's filter narrows the trace to one service's spans at a time.
+        var filter = page.Locator("fluent-search input").First;
         var shown = new List<string>();
-        for (var attempt = 0; attempt < 30 && shown.Count < 4; attempt++)
+        foreach (var service in across)
         {
-            shown.Clear();
-            foreach (var service in across)
-                if (await page.GetByText(service, new() { Exact = true }).CountAsync() > 0)
-                    shown.Add(service);
-            if (shown.Count < 4)
-                await Task.Delay(1000);
+            await filter.FillAsync(service);
+            try
+            {
+                await Assertions.Expect(page.Locator(".tracedetails-grid-container").GetByText(service, new() { Exact = true }).First).ToBeVisibleAsync(new() { Timeout = 10_000 });
+                shown.Add(service);
+            }
+            catch (PlaywrightException)
+            {
+            }
         }
+        await filter.FillAsync("");
         Assert.True(shown.Count >= 4, $"the trace page shows spans of {string.Join(", ", shown)} only (the trace crosses {string.Join(", ", across)})");
-        await page.ScreenshotAsync(new() { Path = DashboardBrowser.Screenshot("ops-trace.png"), FullPage = true });
         output.WriteLine($"trace {traceId}: {string.Join(", ", across)}");
     }
 }
