@@ -155,18 +155,21 @@ public sealed class OpsConsoleTests(PlatformFixture platform, ITestOutputHelper 
     public async Task The_metrics_page_charts_the_drift_share_of_monitoring()
     {
         await DemoAsync();
-        const string chart = "/metrics/resource/monitoring/meter/MlOps.Monitoring/instrument/mlops.monitoring.drift.share";
-        var page = await _browser.OpenAsync(chart);
+        var page = await _browser.OpenAsync("/metrics/resource/monitoring");
         try
         {
             // The instrument is listed once Monitoring's exporter has sent it (every few seconds); the page is opened again until then.
-            var description = page.GetByText("Share of a window's features that drifted").First;
-            for (var attempt = 0; attempt < 9 && !await description.IsVisibleAsync(); attempt++)
+            var instrument = page.Locator("fluent-tree-item[title='mlops.monitoring.drift.share']").First;
+            var tree = page.GetByText("MlOps.Backlog", new() { Exact = true }).First;
+            await tree.WaitForAsync(new() { Timeout = 60_000 });
+            for (var attempt = 0; attempt < 12 && await instrument.CountAsync() == 0; attempt++)
             {
                 await Task.Delay(5000);
-                await page.GotoAsync(new Uri(new Uri(page.Url), chart).ToString());
-                await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
+                await page.ReloadAsync();
+                await tree.WaitForAsync(new() { Timeout = 30_000 });
             }
+            await instrument.ClickAsync(new() { Timeout = 15_000 });
+            var description = page.GetByText("Share of a window's features that drifted").First;
             await Assertions.Expect(description).ToBeVisibleAsync(new() { Timeout = 15_000 });
             // The chart itself: Plotly draws it as SVG once there are points.
             await Assertions.Expect(page.Locator("svg.main-svg").First).ToBeVisibleAsync(new() { Timeout = 30_000 });
@@ -211,11 +214,14 @@ public sealed class OpsConsoleTests(PlatformFixture platform, ITestOutputHelper 
         await Assertions.Expect(page.GetByText("ingestion", new() { Exact = true }).First).ToBeVisibleAsync(new() { Timeout = 30_000 });
         await page.ScreenshotAsync(new() { Path = DashboardBrowser.Screenshot("ops-trace.png") });
         // The span grid draws the rows in view: the page's filter narrows the trace to one service's spans at a time.
-        var filter = page.Locator("fluent-search input").First;
+        var filter = page.GetByPlaceholder("Filter...").First;
         var shown = new List<string>();
         foreach (var service in across)
         {
-            await filter.FillAsync(service);
+            await filter.ClickAsync();
+            await page.Keyboard.PressAsync("Control+A");
+            await page.Keyboard.PressAsync("Backspace");
+            await page.Keyboard.TypeAsync(service);
             try
             {
                 await Assertions.Expect(page.Locator(".tracedetails-grid-container").GetByText(service, new() { Exact = true }).First).ToBeVisibleAsync(new() { Timeout = 10_000 });
@@ -225,7 +231,6 @@ public sealed class OpsConsoleTests(PlatformFixture platform, ITestOutputHelper 
             {
             }
         }
-        await filter.FillAsync("");
         Assert.True(shown.Count >= 4, $"the trace page shows spans of {string.Join(", ", shown)} only (the trace crosses {string.Join(", ", across)})");
         output.WriteLine($"trace {traceId}: {string.Join(", ", across)}");
     }

@@ -34,7 +34,6 @@ sealed class ModelWatcher(
 
     // Versions are immutable: a lineage read once stays true.
     readonly ConcurrentDictionary<(string, int), JsonElement> _lineages = new();
-    readonly HashSet<string> _runTimeRows = new(StringComparer.Ordinal);
 
     public async Task RunAsync(Func<string, bool> healthy, CancellationToken ct)
     {
@@ -121,8 +120,6 @@ sealed class ModelWatcher(
         // A model defined at run time: a row of its own under the run-time resource, its id the model's name,
         // nested under Registry like the declared ones.
         var parent = registryName();
-        lock (_runTimeRows)
-            _runTimeRows.Add(view.Model);
         await notifications.PublishUpdateAsync(runTime, RunTimeRowId(view.Model), s => s with
         {
             State = new ResourceStateSnapshot(view.StateText, view.StateStyle),

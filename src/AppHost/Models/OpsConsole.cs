@@ -135,7 +135,7 @@ public sealed partial class OpsConsole
                 try
                 {
                     using var content = new StringContent(file.Definition.ToJsonString(), System.Text.Encoding.UTF8, "application/json");
-                    var answer = await _api.Act(HttpMethod.Put, "training", $"/pipelines/{file.Name}", content, ct);
+                    var answer = await _api.Act(HttpMethod.Put, "training", $"/pipelines/{file.Name}", content, ct, quiet: true);
                     log.LogInformation("Pipeline {Pipeline} applied from {File}: revision {Revision}, definition {Hash}", file.Name, file.Path,
                         ModelView.Int(answer, "revision"), ModelView.Str(answer, "definitionHash"));
                     pending.Remove(file);

@@ -57,11 +57,17 @@ public sealed class PlatformApi : IDisposable
         return await response.Content.ReadFromJsonAsync<JsonElement>(ct);
     }
 
-    /// <summary>An operator's change: sends <paramref name="content"/> and returns the JSON answer; a failure throws with the service's problem detail.</summary>
-    public async Task<JsonElement> Act(HttpMethod method, string service, string path, HttpContent? content, CancellationToken ct)
+    /// <summary>
+    /// An operator's change: sends <paramref name="content"/> and returns the JSON answer; a failure throws with the
+    /// service's problem detail. <paramref name="quiet"/>: the AppHost's own change at start (applying the pipeline
+    /// files), sent like a poll so the services record no trace of it.
+    /// </summary>
+    public async Task<JsonElement> Act(HttpMethod method, string service, string path, HttpContent? content, CancellationToken ct, bool quiet = false)
     {
         using var request = new HttpRequestMessage(method, Url(service, path)) { Content = content };
-        using var response = await _act.SendAsync(request, ct);
+        if (quiet)
+            request.Headers.Add("traceparent", $"00-{ActivityTraceId.CreateRandom()}-{ActivitySpanId.CreateRandom()}-00");
+        using var response = await (quiet ? _watch : _act).SendAsync(request, ct);
         await EnsureSuccessAsync(service, request, response, ct);
         var text = await response.Content.ReadAsStringAsync(ct);
         return text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone();
