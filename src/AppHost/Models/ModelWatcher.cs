@@ -25,6 +25,7 @@ sealed class ModelWatcher(
     IReadOnlyDictionary<string, ModelResource> declared,
     ModelResource runTime,
     Func<string?> registryName,
+    Func<string, bool> applied,
     ILogger logger)
 {
     public static readonly TimeSpan Interval = TimeSpan.FromSeconds(2);
@@ -109,6 +110,9 @@ sealed class ModelWatcher(
         var urls = Urls(view);
         if (declared.TryGetValue(view.Model, out var resource))
         {
+            // A pipeline file's row waits until the file is applied (or rejected, which the row shows already).
+            if (!applied(view.Model))
+                return;
             await notifications.PublishUpdateAsync(resource, s => s with
             {
                 State = new ResourceStateSnapshot(view.StateText, view.StateStyle),

@@ -23,6 +23,7 @@ public sealed partial class OpsConsole
     readonly PlatformApi _api;
     readonly OpsAudit _audit;
     readonly Dictionary<string, IResourceBuilder<ExecutableResource>> _services = new(StringComparer.Ordinal);
+    readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> _applied = new(StringComparer.Ordinal);
 
     internal OpsConsole(IDistributedApplicationBuilder builder, PlatformSettings settings, string apiKey, IResourceBuilder<ParameterResource> apiKeyParameter)
     {
@@ -90,7 +91,7 @@ public sealed partial class OpsConsole
                 notifications.TryGetCurrentState(name, out var s) && s.Snapshot.State?.Text == KnownResourceStates.Running && s.Snapshot.HealthStatus == Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Healthy;
             string? RegistryId() => notifications.TryGetCurrentState("registry", out var s) ? s.ResourceId : null;
 
-            var watcher = new ModelWatcher(_api, notifications, declared, runTime.Resource, RegistryId, logger);
+            var watcher = new ModelWatcher(_api, notifications, declared, runTime.Resource, RegistryId, name => _applied.ContainsKey(name), logger);
             var parked = new ParkedMessages(_api, notifications, _services.ToDictionary(s => s.Key, s => (IResource)s.Value.Resource), logger);
             Run(() => ApplyPipelinesAsync(files, declared, Healthy, notifications, resourceLogs, logger, stopping), logger, stopping);
             Run(() => watcher.RunAsync(Healthy, stopping), logger, stopping);
@@ -139,6 +140,7 @@ public sealed partial class OpsConsole
                     log.LogInformation("Pipeline {Pipeline} applied from {File}: revision {Revision}, definition {Hash}", file.Name, file.Path,
                         ModelView.Int(answer, "revision"), ModelView.Str(answer, "definitionHash"));
                     pending.Remove(file);
+                    _applied[file.Name] = true;
                 }
                 catch (PlatformApiException e) when (e.Status is >= 400 and < 500)
                 {
