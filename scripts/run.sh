@@ -1,14 +1,18 @@
 #!/usr/bin/env bash
 # Starts the whole platform locally under the .NET Aspire AppHost: RabbitMQ, PostgreSQL, every service and the Aspire
 # dashboard (http://127.0.0.1:18888; the login link is printed at start). Arguments go to the AppHost
-# (e.g. --AppHost:FreePorts true, --unsecured). --no-build skips the incremental build.
+# (e.g. --AppHost:FreePorts true, --unsecured). --no-build skips the incremental build. --demo starts the demo
+# resource with the platform: `mlops demo` replays ../shared/data/weather.csv (Seattle, then New York) so the loop
+# (v1 promoted, drift detected, retrain, v2 promoted) happens in the dashboard within a few minutes.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 "$root/scripts/install-deps.sh"
 build=1
 args=()
 for a in "$@"; do
-  if [[ "$a" == "--no-build" ]]; then build=0; else args+=("$a"); fi
+  if [[ "$a" == "--no-build" ]]; then build=0
+  elif [[ "$a" == "--demo" ]]; then args+=("--AppHost:Demo:Start=true")
+  else args+=("$a"); fi
 done
 if [[ $build == 1 ]]; then
   dotnet build "$root/src/AppHost" -c Debug -nologo -v q -clp:ErrorsOnly

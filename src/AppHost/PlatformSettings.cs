@@ -78,7 +78,7 @@ public sealed record PlatformSettings(string StateDir, bool FreePorts, IConfigur
         return LocalServer.Secret(Path.Combine(StateDir, "api-key"));
     }
 
-    static string RepoRoot(string start)
+    internal static string RepoRoot(string start)
     {
         for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
         {

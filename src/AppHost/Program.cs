@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using MlOps.AppHost;
+using MlOps.AppHost.Models;
 using MlOps.AppHost.Resources;
 
 // The whole platform on one machine: RabbitMQ, PostgreSQL (a database per service and the blob store) and the six
@@ -12,16 +13,20 @@ var (messaging, postgres) = builder.AddServers(settings);
 var key = settings.ApiKey(builder.Configuration);
 var apiKey = builder.AddParameter("api-key", key, secret: true);
 var blobs = postgres.Database("blobs");
+// The ML on the dashboard: models under Registry, ops commands, pipelines applied from files, the demo (Models/).
+var ops = builder.AddOpsConsole(settings, key, apiKey);
 
 void Service<TProject>(string name, int defaultPort) where TProject : IProjectMetadata, new()
 {
     var database = postgres.Database($"{name}db");
-    builder.AddService<TProject>(name, settings.ServicePort(name, defaultPort))
+    var port = settings.ServicePort(name, defaultPort);
+    var service = builder.AddService<TProject>(name, port)
         .WithReference(messaging).WaitFor(messaging)
         .WithReference(database).WaitFor(database)
         .WithReference(blobs).WaitFor(blobs)
         .WithEnvironment("Security__ApiKey", apiKey)
         .WithRestartOnFailure();
+    ops.Service(name, port, service);
 }
 
 Service<Projects.Ingestion>("ingestion", 5101);
@@ -31,6 +36,7 @@ Service<Projects.Registry>("registry", 5104);
 Service<Projects.Serving>("serving", 5105);
 Service<Projects.Monitoring>("monitoring", 5106);
 
+ops.Build();
 builder.AddBackgroundWatchers();
 var app = builder.Build();
 Console.WriteLine("The platform's API key (send it as X-Api-Key or Authorization: Bearer; the mlops CLI reads it from the environment):");

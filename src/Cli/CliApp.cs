@@ -31,6 +31,7 @@ public static class CliApp
             PromoteCommand.Create(context),
             DriftCommand.Create(context),
             ReplayCommand.Create(context),
+            DemoCommand.Create(context),
         };
         var parse = root.Parse(args);
         var config = new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false };

@@ -14,6 +14,8 @@ public sealed class PlatformFixture : IAsyncLifetime
 {
     public static readonly string[] Services = ["ingestion", "validation", "training", "registry", "serving", "monitoring"];
     public static readonly string[] Servers = ["messaging", "postgres"];
+    /// <summary>The models of the repository's pipeline files (pipelines/), which the AppHost applies at start.</summary>
+    public static readonly string[] PipelineModels = ["weather"];
     public static readonly string[] Databases = ["blobs", "ingestiondb", "validationdb", "trainingdb", "registrydb", "servingdb", "monitoringdb"];
 
     static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(4);
@@ -53,6 +55,9 @@ public sealed class PlatformFixture : IAsyncLifetime
             $"--ASPIRE_RESOURCE_SERVICE_ENDPOINT_URL={Url()}",
             $"--AppHost:DashboardApiKey={DashboardApiKey}",
             $"--AppHost:ApiKey={ApiKey}",
+            // The demo in a hurry: a month per batch and request, no pauses (OpsConsoleTests start it).
+            "--AppHost:Demo:Days=30",
+            "--AppHost:Demo:Pause=0",
         ];
         using var cts = new CancellationTokenSource(StartTimeout);
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(
@@ -62,6 +67,10 @@ public sealed class PlatformFixture : IAsyncLifetime
         _app = await builder.BuildAsync(cts.Token);
         await _app.StartAsync(cts.Token);
         await WaitAllHealthyAsync(cts.Token);
+        // The pipeline files are applied once Training is healthy; the tests start after (an idle platform is idle then).
+        foreach (var model in PipelineModels)
+            await App.ResourceNotifications.WaitForResourceAsync(model, e => e.Snapshot.State?.Text is { } s && s != "waiting for the platform", cts.Token);
+        await Task.Delay(TimeSpan.FromSeconds(2), cts.Token);
     }
 
     public async Task WaitAllHealthyAsync(CancellationToken ct = default)

@@ -30,6 +30,9 @@ public static class PlatformServiceExtensions
             .WithEnvironment("ASPNETCORE_ENVIRONMENT", "Development")
             .WithEnvironment("DOTNET_ENVIRONMENT", "Development")
             .WithOtlpExporter()
+            // Aspire exports metrics every second only when the AppHost runs as Development; run from its build output it
+            // does not, and the default minute is too slow to watch drift share or a run's duration arrive.
+            .WithEnvironment("OTEL_METRIC_EXPORT_INTERVAL", "5000")
             .WithHealthCheck(healthKey);
     }
 
