@@ -158,6 +158,16 @@ public sealed class ColumnProfile
                 AddCategory(categories[k], counts[k]);
     }
 
+    /// <summary>Back to no values, keeping the edges and the buffers: a profile reused for the next stretch of a batch.</summary>
+    public void Clear()
+    {
+        (Count, Nulls, NonFinite, Numeric, Mean, M2) = (0, 0, 0, 0, 0, 0);
+        (_min, _max) = (double.PositiveInfinity, double.NegativeInfinity);
+        if (Bins is not null) Array.Clear(Bins);
+        Categories.Clear();
+        _sample.Clear();
+    }
+
     /// <summary>Sets the histogram's edges and empties its bins (null or empty: no histogram).</summary>
     public void WithEdges(IReadOnlyList<double>? edges)
     {

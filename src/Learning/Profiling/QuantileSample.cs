@@ -19,8 +19,9 @@ public sealed class QuantileSample(int capacity = QuantileSample.DefaultCapacity
     /// <summary>Values kept per column: quantiles to about 1/32,768 of the rank, and 512 KB of memory at most.</summary>
     public const int DefaultCapacity = 1 << 16;
 
-    double[] _values = new double[Math.Min(capacity, 256)];
+    double[] _values = new double[Math.Min(capacity, 64)];
     double[]? _sorted;
+    long _sortedSeen = -1;
 
     public int Capacity { get; } = capacity >= 2 ? capacity : throw new ArgumentOutOfRangeException(nameof(capacity), "at least 2");
 
@@ -39,7 +40,11 @@ public sealed class QuantileSample(int capacity = QuantileSample.DefaultCapacity
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Add(double x)
     {
-        if ((Seen++ & (Stride - 1)) == 0)
+        if ((Seen++ & (Stride - 1)) != 0)
+            return;
+        if (Count < _values.Length)
+            _values[Count++] = x; // room in the buffer: the usual case, kept inline
+        else
             Keep(x, Seen - 1);
     }
 
@@ -57,8 +62,16 @@ public sealed class QuantileSample(int capacity = QuantileSample.DefaultCapacity
         var values = later._values.AsSpan(0, later.Count);
         if (later.HasAllValues)
         {
-            foreach (var v in values)
-                Add(v);
+            // As Add for each value, but jumping straight to the next position the stride keeps.
+            for (var k = 0; k < values.Length; k++)
+            {
+                var skip = (int)Math.Min(values.Length - k, (Stride - (Seen & (Stride - 1))) & (Stride - 1));
+                Seen += skip;
+                k += skip;
+                if (k == values.Length)
+                    break;
+                Add(values[k]);
+            }
             return;
         }
         // Each kept value stands for the stride of values from its position; it is kept when that run holds a position
@@ -88,7 +101,6 @@ public sealed class QuantileSample(int capacity = QuantileSample.DefaultCapacity
         if (Count == _values.Length)
             Array.Resize(ref _values, (int)Math.Min(2L * _values.Length, Capacity));
         _values[Count++] = x;
-        _sorted = null;
     }
 
     // Keeps the values at even places: the positions that are multiples of twice the stride.
@@ -104,11 +116,11 @@ public sealed class QuantileSample(int capacity = QuantileSample.DefaultCapacity
     /// <summary>The kept values in ascending order (cached until the next value).</summary>
     public ReadOnlySpan<double> Sorted()
     {
-        if (_sorted is null)
+        if (_sorted is null || _sortedSeen != Seen)
         {
             var sorted = _values.AsSpan(0, Count).ToArray();
             DriftTests.SortValues(sorted);
-            _sorted = sorted;
+            (_sorted, _sortedSeen) = (sorted, Seen);
         }
         return _sorted;
     }
@@ -126,6 +138,12 @@ public sealed class QuantileSample(int capacity = QuantileSample.DefaultCapacity
         var hi = Math.Min(lo + 1, sorted.Length - 1);
         // Equal neighbours give exactly their value (no rounding from the interpolation).
         return sorted[lo] == sorted[hi] ? sorted[lo] : sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo);
+    }
+
+    /// <summary>Empties the sample, keeping its buffer for the next column or stretch.</summary>
+    public void Clear()
+    {
+        (Seen, Stride, Count, _sorted, _sortedSeen) = (0, 1, 0, null, -1);
     }
 
     public QuantileSample Clone()

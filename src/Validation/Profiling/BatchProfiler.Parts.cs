@@ -16,6 +16,8 @@ public sealed partial class BatchProfiler
     sealed record FullCategories(Utf8ValueCounter Index, string[] Values);
 
     readonly Stack<List<ulong>> _spareHashLists = new();
+    // The profiles of merged parts, cleared and reused: their sample buffers are most of what a part allocates.
+    readonly Stack<ColumnProfile[]> _spareProfiles = new();
 
     public ITabularPartVisitor CreatePart()
     {
@@ -32,7 +34,8 @@ public sealed partial class BatchProfiler
             _fullCategories[i] = new FullCategories(index, values);
         }
         var hashes = _spareHashLists.TryPop(out var spare) ? spare : new List<ulong>(8192);
-        return new Part([.. _modes], [.. _columns.Select(NewPartProfile)], [.. _fullCategories], hashes, hashRows: _rowHashes.Count < MaxRowsTrackedForDuplicates);
+        var profiles = _spareProfiles.TryPop(out var spareProfiles) ? spareProfiles : [.. _columns.Select(NewPartProfile)];
+        return new Part([.. _modes], profiles, [.. _fullCategories], hashes, hashRows: _rowHashes.Count < MaxRowsTrackedForDuplicates);
     }
 
     public void Merge(ITabularPartVisitor part)
@@ -57,6 +60,9 @@ public sealed partial class BatchProfiler
             _rowHashes.Add(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(p.Hashes)[..take]);
         p.Hashes.Clear();
         _spareHashLists.Push(p.Hashes); // reused by a later part: one list per stretch in flight, not per stretch
+        foreach (var profile in p.Profiles)
+            profile.Clear();
+        _spareProfiles.Push(p.Profiles);
     }
 
     // Uncapped categories: the cap applies when merging, in input order (see ColumnProfile.Merge).
@@ -79,6 +85,7 @@ public sealed partial class BatchProfiler
         public long[] Other { get; } = new long[modes.Length];
 
         public List<ulong> Hashes { get; } = hashes;
+        public ColumnProfile[] Profiles => profiles;
 
         [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot: once per value, straight to optimised code
         public void OnRow(ref TabularRow row)
