@@ -62,8 +62,7 @@ public sealed class ColumnProfile
     [JsonIgnore]
     public QuantileSample? Sample => _sample.Seen == Numeric ? _sample : null;
 
-    /// <summary>Sample standard deviation (n − 1).</summary>
-    [JsonIgnore]
+    /// <summary>Sample standard deviation (n − 1); written to JSON (as the stored history always had it), never read back.</summary>
     public double Std => Numeric > 1 ? Math.Sqrt(M2 / (Numeric - 1)) : 0;
 
     /// <summary>Population standard deviation (n), NaN without numbers.</summary>

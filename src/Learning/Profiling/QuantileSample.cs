@@ -48,14 +48,6 @@ public sealed class QuantileSample(int capacity = QuantileSample.DefaultCapacity
             Keep(x, Seen - 1);
     }
 
-    /// <summary>Adds the non-NaN values of a whole column, in order.</summary>
-    public void AddPresent(ReadOnlySpan<double> values)
-    {
-        foreach (var v in values)
-            if (!double.IsNaN(v))
-                Add(v);
-    }
-
     /// <summary>Appends <paramref name="later"/>, the sample of the values that came after this one's.</summary>
     public void Merge(QuantileSample later)
     {

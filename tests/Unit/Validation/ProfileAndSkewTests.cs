@@ -107,6 +107,30 @@ public sealed class ProfileAndSkewTests
     }
 
     [Fact]
+    public void A_history_stored_before_the_shared_profile_reads_back_and_merges_with_a_new_batch()
+    {
+        // A dataset's history as the jsonb column held it (web naming), written by Validation's former profile class.
+        const string stored = """
+            [{"name":"v","count":4,"nulls":1,"nonFinite":0,"numeric":3,"mean":20,"m2":200,"min":10,"max":30,
+              "edges":[0,50,100.00000000000001],"bins":[0,3,0,0],"categories":{},"std":10}]
+            """;
+        var web = new System.Text.Json.JsonSerializerOptions(System.Text.Json.JsonSerializerDefaults.Web);
+        var history = System.Text.Json.JsonSerializer.Deserialize<List<ColumnProfile>>(stored, web)![0];
+        var batch = Profile("v\n10\n20\n30\n", new DatasetSchema([new ColumnSchema("v", "float", BinEdges: [0, 50, 100.00000000000001])])).Profiler.Columns[0];
+
+        Assert.Equal(0, Skew.Compare(batch, history, "js"));
+        history.Merge(batch);
+
+        Assert.Equal((7L, 1L, 6L, 10.0, 30.0), (history.Count, history.Nulls, history.Numeric, history.Min!.Value, history.Max!.Value));
+        Assert.Equal([0L, 6, 0, 0], history.Bins!);
+        Assert.Equal(20, history.Mean, 12);
+        var written = System.Text.Json.JsonSerializer.Serialize(history, web);
+        string[] shape = ["name", "count", "nulls", "nonFinite", "numeric", "mean", "m2", "min", "max", "edges", "bins", "categories", "std"];
+        Assert.Equal(shape.Order(StringComparer.Ordinal),
+            System.Text.Json.JsonDocument.Parse(written).RootElement.EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
     public void Jensen_shannon_is_zero_for_the_same_distribution_and_one_for_disjoint_ones()
     {
         Assert.Equal(0, Skew.JensenShannon([10, 20, 30], [1, 2, 3]), 12);
