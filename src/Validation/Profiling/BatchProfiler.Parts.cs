@@ -4,10 +4,11 @@ using MlOps.Tabular;
 
 namespace MlOps.Validation.Profiling;
 
-// The scanner's parallel path: each stretch of the batch is profiled by its own part, and the parts are merged in input
-// order. Each part feeds one shared ColumnProfile per column (src/Learning/Profiling), merged in input order: counts,
-// extremes, bins and quantile samples match a sequential pass exactly, the moments up to rounding. Categories are counted
-// on their UTF-8 bytes here and merged with the same first-come limit as ColumnProfile.AddCategory.
+// The scanner's parallel path: each stretch of the batch is profiled by its own part, feeding one ColumnProfile per column
+// (src/Learning/Profiling), and the parts are merged in input order: counts, extremes and bins match a sequential pass
+// exactly, the moments up to rounding, the quantile sample exactly while no stretch holds more than QuantileSample's
+// capacity of a column's numbers (a megabyte stretch of more than a few columns never does). Categories are counted on their UTF-8 bytes here and merged with
+// the same first-come limit as ColumnProfile.AddCategory.
 public sealed partial class BatchProfiler
 {
     // Per column, once its categories are full: the values counted by name, which no later row can change.
