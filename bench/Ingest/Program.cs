@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 using MlOps.Contracts;
+using MlOps.Learning.Profiling;
 using MlOps.ServiceDefaults.Batches;
 using MlOps.Tabular;
 using MlOps.Validation.Checks;

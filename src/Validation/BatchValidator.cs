@@ -1,6 +1,7 @@
 using MlOps.Contracts;
-using MlOps.ServiceDefaults.Blobs;
+using MlOps.Learning.Profiling;
 using MlOps.ServiceDefaults.Batches;
+using MlOps.ServiceDefaults.Blobs;
 using MlOps.Tabular;
 using MlOps.Validation.Checks;
 using MlOps.Validation.Data;

@@ -36,34 +36,8 @@ public static class DriftStatistics
     /// <summary>The same as <see cref="PopulationStabilityIndex(FeatureProfile, ReadOnlySpan{double})"/> for values already sorted: bins by binary search.</summary>
     public static double PopulationStabilityIndexOfSorted(FeatureProfile reference, ReadOnlySpan<double> sorted)
     {
-        var q = reference.Quantiles;
-        if (q.Length == 0) return 0;
-        var bins = q.Length - 1;
-        var shares = new double[bins];
-        if (!sorted.IsEmpty)
-        {
-            // Bins 0..b hold the values <= q[b + 1] (the last bin takes the rest), as ReferenceProfile.BinOf assigns them.
-            var below = 0;
-            for (var b = 0; b < bins - 1; b++)
-            {
-                var upTo = UpperBound(sorted, q[b + 1]);
-                shares[b] = (upTo - below) / (double)sorted.Length;
-                below = upTo;
-            }
-            shares[bins - 1] = (sorted.Length - below) / (double)sorted.Length;
-        }
-        return Psi(reference.BinShares, shares);
-    }
-
-    private static int UpperBound(ReadOnlySpan<double> sorted, double value)
-    {
-        int lo = 0, hi = sorted.Length;
-        while (lo < hi)
-        {
-            var mid = (lo + hi) >>> 1;
-            if (sorted[mid] <= value) lo = mid + 1; else hi = mid;
-        }
-        return lo;
+        if (reference.Quantiles.Length == 0) return 0;
+        return Psi(reference.BinShares, Binning.Shares(Binning.CountsOfSorted(sorted, ReferenceProfile.BinEdges(reference.Quantiles))));
     }
 
     /// <summary>PSI of category counts over the reference's categories, unseen ones pooled into one extra bin.</summary>

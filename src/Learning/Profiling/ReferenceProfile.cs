@@ -47,9 +47,6 @@ public sealed record ReferenceProfile(long Rows, IReadOnlyList<FeatureProfile> F
 
     public FeatureProfile? Find(string name) => Features.FirstOrDefault(f => f.Name == name);
 
-    /// <summary>Quantiles and bin shares come from at most this many evenly spaced values; moments and range use every row.</summary>
-    public const int QuantileSampleCap = 100_000;
-
     public static ReferenceProfile Build(TabularFrame frame, IReadOnlyList<string> columns, int maxDegreeOfParallelism = 0)
     {
         var features = new FeatureProfile[columns.Count];
@@ -62,99 +59,63 @@ public sealed record ReferenceProfile(long Rows, IReadOnlyList<FeatureProfile> F
     /// <summary>The same profile with the target's distribution (see <see cref="Target"/>).</summary>
     public ReferenceProfile WithTarget(Column target) => this with { Target = Profile(target) };
 
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    /// <summary>
+    /// One column's reference, from the same <see cref="ColumnProfile"/> Validation profiles batches with: moments and range
+    /// over every finite value, quantiles from its <see cref="QuantileSample"/>, bin shares by the one <see cref="Binning"/>
+    /// rule. Every category is kept (no limit), ±∞ are left out of the numbers as Validation leaves them out.
+    /// </summary>
     public static FeatureProfile Profile(Column col)
     {
         var n = col.Length;
-        var nulls = col.NullCount();
-        var nullShare = n == 0 ? 0 : (double)nulls / n;
+        var profile = new ColumnProfile { Name = col.Name, CategoryLimit = int.MaxValue };
         if (col.IsCategorical)
         {
-            var counts = new long[col.Categories.Count];
-            foreach (var c in col.Codes) if (c >= 0) counts[c]++;
-            var order = Enumerable.Range(0, counts.Length).Where(k => counts[k] > 0).OrderBy(k => col.Categories[k], StringComparer.Ordinal).ToArray();
-            var nonNull = n - nulls;
-            return new FeatureProfile(col.Name, col.Type, n, nullShare, double.NaN, double.NaN, [], [],
-                [.. order.Select(k => col.Categories[k])], [.. order.Select(k => nonNull == 0 ? 0 : (double)counts[k] / nonNull)]);
+            profile.AddCodes(col.Codes, col.Categories);
+            var nonNull = profile.Count - profile.Nulls;
+            var order = profile.Categories.Keys.Order(StringComparer.Ordinal).ToArray();
+            return new FeatureProfile(col.Name, col.Type, n, n == 0 ? 0 : (double)profile.Nulls / n, double.NaN, double.NaN, [], [],
+                order, [.. order.Select(k => nonNull == 0 ? 0 : (double)profile.Categories[k] / nonNull)]);
         }
-        // Moments and range over every row, straight from the column (no copy of a large column).
-        var numbers = col.Numbers;
-        var present = n - nulls;
-        double mean = 0, ss = 0, min = double.PositiveInfinity, max = double.NegativeInfinity;
-        foreach (var v in numbers)
+        profile.AddColumn(col.Numbers);
+        var present = profile.Numeric > 0;
+        var sorted = profile.Sample!.Sorted();
+        var quantiles = new double[sorted.Length == 0 ? 0 : QuantileCount];
+        for (var q = 0; q < quantiles.Length; q++) quantiles[q] = QuantileSample.Quantile(sorted, q / (double)(QuantileCount - 1));
+        if (quantiles.Length > 0)
         {
-            if (double.IsNaN(v)) continue;
-            mean += v;
-            min = Math.Min(min, v);
-            max = Math.Max(max, v);
+            // The sample may miss the extremes; the profile's range is the data's.
+            quantiles[0] = profile.Min!.Value;
+            quantiles[^1] = profile.Max!.Value;
         }
-        mean = present == 0 ? double.NaN : mean / present;
-        foreach (var v in numbers) if (!double.IsNaN(v)) ss += (v - mean) * (v - mean);
-        var std = present == 0 ? double.NaN : Math.Sqrt(ss / present);
-        var stride = Math.Max(1, present / QuantileSampleCap);
-        // The sample lives in a pooled buffer: profiling every column of a large frame would otherwise leave a
-        // large-object array per column for the next full collection.
-        var buffer = System.Buffers.ArrayPool<double>.Shared.Rent(Math.Max(1, Math.Min(present, QuantileSampleCap + 1)));
-        try
-        {
-            var count = 0;
-            for (int r = 0, seen = 0; r < numbers.Length; r++)
-            {
-                if (double.IsNaN(numbers[r])) continue;
-                if (seen++ % stride == 0) buffer[count++] = numbers[r];
-            }
-            var sorted = buffer.AsSpan(0, count);
-            sorted.Sort();
-            var quantiles = new double[count == 0 ? 0 : QuantileCount];
-            for (var q = 0; q < quantiles.Length; q++) quantiles[q] = Quantile(sorted, q / (double)(QuantileCount - 1));
-            if (quantiles.Length > 0)
-            {
-                // The sample may miss the extremes; the profile's range is the data's.
-                quantiles[0] = min;
-                quantiles[^1] = max;
-            }
-            var shares = count == 0 ? [] : BinShares(sorted, quantiles);
-            return new FeatureProfile(col.Name, col.Type, n, nullShare, mean, std, quantiles, shares, [], [], Sample(sorted, present));
-        }
-        finally
-        {
-            System.Buffers.ArrayPool<double>.Shared.Return(buffer);
-        }
+        var shares = quantiles.Length < 2 ? [] : Binning.Shares(Binning.CountsOfSorted(sorted, BinEdges(quantiles)));
+        return new FeatureProfile(col.Name, col.Type, n, n == 0 ? 0 : (double)profile.Nulls / n,
+            present ? profile.Mean : double.NaN, profile.PopulationStd, quantiles, shares, [], [], SortedValues(profile.Sample!, sorted));
     }
 
-    /// <summary>Share of values in each bin between consecutive inner quantiles (first and last bins are open).</summary>
-    public static double[] BinShares(ReadOnlySpan<double> values, double[] quantiles)
+    /// <summary>
+    /// The edges of the decile bins: bin b holds the values in (q[b], q[b + 1]], the first from −∞ and the last to +∞ —
+    /// the <see cref="Binning"/> rule with edges just above the inner quantiles, so a value equal to a quantile falls in
+    /// the bin below it (where most values are one number, that bin holds all of them).
+    /// </summary>
+    public static double[] BinEdges(double[] quantiles)
     {
-        var bins = quantiles.Length - 1;
-        var shares = new double[bins];
-        if (values.IsEmpty) return shares;
-        foreach (var v in values) shares[BinOf(v, quantiles)]++;
-        for (var b = 0; b < bins; b++) shares[b] /= values.Length;
-        return shares;
+        if (quantiles.Length < 2) return [];
+        var edges = new double[quantiles.Length - 2];
+        for (var i = 0; i < edges.Length; i++) edges[i] = Math.BitIncrement(quantiles[i + 1]);
+        return edges;
     }
 
-    public static int BinOf(double v, double[] quantiles)
-    {
-        // Inner edges are quantiles[1..^1]; value v falls in the first bin whose upper edge is >= v.
-        var bins = quantiles.Length - 1;
-        for (var b = 0; b < bins - 1; b++) if (v <= quantiles[b + 1]) return b;
-        return bins - 1;
-    }
+    /// <summary>Share of values (NaN left out) in each bin of <see cref="BinEdges"/>.</summary>
+    public static double[] BinShares(ReadOnlySpan<double> values, double[] quantiles) =>
+        quantiles.Length < 2 ? [] : Binning.Shares(Binning.Counts(values, BinEdges(quantiles)));
 
-    /// <summary>All values when the column has at most <see cref="SampleSize"/>, else midpoint quantiles of the sorted sample.</summary>
-    private static double[] Sample(ReadOnlySpan<double> sorted, int present)
+    /// <summary>All values when the sample holds every one and there are at most <see cref="SampleSize"/>, else midpoint quantiles of the sorted sample.</summary>
+    private static double[] SortedValues(QuantileSample sample, ReadOnlySpan<double> sorted)
     {
-        if (sorted.Length == present && present <= SampleSize) return sorted.ToArray();
+        if (sorted.IsEmpty) return [];
+        if (sample.HasAllValues && sorted.Length <= SampleSize) return sorted.ToArray();
         var result = new double[SampleSize];
-        for (var i = 0; i < result.Length; i++) result[i] = Quantile(sorted, (i + 0.5) / SampleSize);
+        for (var i = 0; i < result.Length; i++) result[i] = QuantileSample.Quantile(sorted, (i + 0.5) / SampleSize);
         return result;
-    }
-
-    private static double Quantile(ReadOnlySpan<double> sorted, double q)
-    {
-        var pos = q * (sorted.Length - 1);
-        var lo = (int)Math.Floor(pos);
-        var hi = Math.Min(lo + 1, sorted.Length - 1);
-        return sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo);
     }
 }

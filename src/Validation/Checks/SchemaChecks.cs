@@ -1,4 +1,5 @@
 using MlOps.Contracts;
+using MlOps.Learning.Profiling;
 using MlOps.ServiceDefaults.Batches;
 using MlOps.Tabular;
 using MlOps.Validation.Profiling;

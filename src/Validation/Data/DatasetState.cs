@@ -1,4 +1,4 @@
-using MlOps.Validation.Profiling;
+using MlOps.Learning.Profiling;
 using MlOps.Validation.Schemas;
 
 namespace MlOps.Validation.Data;

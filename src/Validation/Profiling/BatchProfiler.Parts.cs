@@ -1,12 +1,14 @@
 using System.Runtime.CompilerServices;
-using MlOps.ServiceDefaults.Batches;
+using MlOps.Learning.Profiling;
 using MlOps.Tabular;
 
 namespace MlOps.Validation.Profiling;
 
-// The scanner's parallel path: each stretch of the batch is profiled by its own part, and the parts are merged in input
-// order. Categories are merged with the same first-come limit as AddCategory, so counts match a sequential pass exactly;
-// the moments are merged with Chan et al.'s update, equal to a sequential pass up to rounding.
+// The scanner's parallel path: each stretch of the batch is profiled by its own part, feeding one ColumnProfile per column
+// (src/Learning/Profiling), and the parts are merged in input order: counts, extremes and bins match a sequential pass
+// exactly, the moments up to rounding, the quantile sample exactly while no stretch holds more than QuantileSample's
+// capacity of a column's numbers (a megabyte stretch of more than a few columns never does). Categories are counted on their UTF-8 bytes here and merged with
+// the same first-come limit as ColumnProfile.AddCategory.
 public sealed partial class BatchProfiler
 {
     // Per column, once its categories are full: the values counted by name, which no later row can change.
@@ -15,6 +17,8 @@ public sealed partial class BatchProfiler
     sealed record FullCategories(Utf8ValueCounter Index, string[] Values);
 
     readonly Stack<List<ulong>> _spareHashLists = new();
+    // The profiles of merged parts, cleared and reused: their sample buffers are most of what a part allocates.
+    readonly Stack<ColumnProfile[]> _spareProfiles = new();
 
     public ITabularPartVisitor CreatePart()
     {
@@ -31,7 +35,8 @@ public sealed partial class BatchProfiler
             _fullCategories[i] = new FullCategories(index, values);
         }
         var hashes = _spareHashLists.TryPop(out var spare) ? spare : new List<ulong>(8192);
-        return new Part([.. _modes], [.. _columns.Select(c => c.Edges)], [.. _fullCategories], hashes, hashRows: _rowHashes.Count < MaxRowsTrackedForDuplicates);
+        var profiles = _spareProfiles.TryPop(out var spareProfiles) ? spareProfiles : [.. _columns.Select(NewPartProfile)];
+        return new Part([.. _modes], profiles, [.. _fullCategories], hashes, hashRows: _rowHashes.Count < MaxRowsTrackedForDuplicates);
     }
 
     public void Merge(ITabularPartVisitor part)
@@ -39,7 +44,7 @@ public sealed partial class BatchProfiler
         var p = (Part)part;
         for (var i = 0; i < _columns.Count; i++)
         {
-            _columns[i].Merge(p.Profile(i, _columns[i].Name));
+            _columns[i].Merge(p.Profile(i));
             if (p.Full[i] is { } full)
             {
                 var categories = _columns[i].Categories;
@@ -56,17 +61,24 @@ public sealed partial class BatchProfiler
             _rowHashes.Add(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(p.Hashes)[..take]);
         p.Hashes.Clear();
         _spareHashLists.Push(p.Hashes); // reused by a later part: one list per stretch in flight, not per stretch
+        foreach (var profile in p.Profiles)
+            profile.Clear();
+        _spareProfiles.Push(p.Profiles);
     }
 
-    sealed class Part(ColumnMode[] modes, double[]?[] edges, FullCategories?[] full, List<ulong> hashes, bool hashRows) : ITabularPartVisitor
+    // Uncapped categories: the cap applies when merging, in input order (see ColumnProfile.Merge).
+    static ColumnProfile NewPartProfile(ColumnProfile column)
     {
-        readonly long[] _count = new long[modes.Length], _nulls = new long[modes.Length], _nonFinite = new long[modes.Length], _numeric = new long[modes.Length];
-        readonly double[] _mean = new double[modes.Length], _m2 = new double[modes.Length];
-        readonly double[] _min = Filled(modes.Length, double.PositiveInfinity), _max = Filled(modes.Length, double.NegativeInfinity);
-        readonly long[]?[] _bins = [.. edges.Select(e => e is null ? null : new long[e.Length + 1])];
-        readonly double[] _binScale = [.. edges.Select(e => e is { Length: > 1 } ? (e.Length - 1) / (e[^1] - e[0]) : 0)];
-        // Not capped here while the merged column has room: the cap applies when merging, in input order (see
-        // ColumnProfile.Merge). Once it is full, only the values it counts by name are counted by name, the rest lumped.
+        var profile = new ColumnProfile { Name = column.Name, CategoryLimit = int.MaxValue, Edges = column.Edges };
+        if (column.Edges is { } edges)
+            profile.Bins = new long[edges.Length + 1];
+        return profile;
+    }
+
+    sealed class Part(ColumnMode[] modes, ColumnProfile[] profiles, FullCategories?[] full, List<ulong> hashes, bool hashRows) : ITabularPartVisitor
+    {
+        // Counted here while the merged column has room; once it is full, only the values it counts by name are
+        // counted by name, the rest lumped.
         readonly Utf8ValueCounter?[] _categories = [.. modes.Select((m, i) => m is ColumnMode.Categorical or ColumnMode.Both && full[i] is null ? new Utf8ValueCounter() : null)];
 
         public FullCategories?[] Full { get; } = full;
@@ -74,6 +86,7 @@ public sealed partial class BatchProfiler
         public long[] Other { get; } = new long[modes.Length];
 
         public List<ulong> Hashes { get; } = hashes;
+        public ColumnProfile[] Profiles => profiles;
 
         [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot: once per value, straight to optimised code
         public void OnRow(ref TabularRow row)
@@ -82,15 +95,16 @@ public sealed partial class BatchProfiler
                 Hashes.Add(row.ContentHash());
             for (var i = 0; i < modes.Length; i++)
             {
-                _count[i]++;
+                var profile = profiles[i];
+                profile.Count++;
                 if (row.IsMissing(i))
                 {
-                    _nulls[i]++;
+                    profile.Nulls++;
                     continue;
                 }
                 var mode = modes[i];
                 if (mode is ColumnMode.Numeric or ColumnMode.Both && row.TryGetNumber(i, out var x))
-                    AddNumber(i, x);
+                    profile.AddNumber(x);
                 if (mode is ColumnMode.Categorical or ColumnMode.Both)
                 {
                     if (_categories[i] is { } categories)
@@ -103,44 +117,13 @@ public sealed partial class BatchProfiler
             }
         }
 
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        void AddNumber(int i, double x)
+        public ColumnProfile Profile(int i)
         {
-            if (!double.IsFinite(x))
-            {
-                _nonFinite[i]++;
-                return;
-            }
-            var n = ++_numeric[i];
-            var delta = x - _mean[i];
-            _mean[i] += delta / n;
-            _m2[i] += delta * (x - _mean[i]);
-            if (x < _min[i]) _min[i] = x;
-            if (x > _max[i]) _max[i] = x;
-            if (_bins[i] is { } bins)
-                bins[ColumnProfile.BinOf(edges[i]!, x, _binScale[i])]++;
-        }
-
-        public ColumnProfile Profile(int i, string name)
-        {
-            var numeric = _numeric[i] > 0;
-            var profile = new ColumnProfile
-            {
-                Name = name, Count = _count[i], Nulls = _nulls[i], NonFinite = _nonFinite[i], Numeric = _numeric[i],
-                Mean = _mean[i], M2 = _m2[i], Min = numeric ? _min[i] : null, Max = numeric ? _max[i] : null,
-                Edges = edges[i], Bins = _bins[i],
-            };
+            var profile = profiles[i];
             if (_categories[i] is { } categories)
                 foreach (var (value, count) in categories.Entries())
                     profile.Categories[value] = count;
             return profile;
-        }
-
-        static double[] Filled(int n, double value)
-        {
-            var a = new double[n];
-            Array.Fill(a, value);
-            return a;
         }
     }
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using MlOps.Learning.Profiling;
 using MlOps.ServiceDefaults.Batches;
 using MlOps.Tabular;
 using MlOps.Validation.Schemas;
@@ -6,9 +7,10 @@ using MlOps.Validation.Schemas;
 namespace MlOps.Validation.Profiling;
 
 /// <summary>
-/// Profiles every column while the scanner streams the batch: numeric moments, extremes and histogram on the schema's
-/// bin edges, category counts for text columns, non-finite numbers, and exact-duplicate rows. Memory is bounded by the
-/// number of columns, categories and (for duplicates) <see cref="MaxRowsTrackedForDuplicates"/> row hashes.
+/// Profiles every column while the scanner streams the batch, feeding the learning engine's <see cref="ColumnProfile"/>
+/// (numeric moments, extremes, quantile sample and histogram on the schema's bin edges, category counts for text
+/// columns, non-finite numbers), and counts exact-duplicate rows. Memory is bounded by the number of columns, categories,
+/// quantile samples and (for duplicates) <see cref="MaxRowsTrackedForDuplicates"/> row hashes.
 /// </summary>
 public sealed partial class BatchProfiler(DatasetSchema? schema) : ITabularPartitionedVisitor
 {

@@ -1,4 +1,5 @@
 using MlOps.Contracts;
+using MlOps.Learning.Profiling;
 using MlOps.ServiceDefaults.Batches;
 using MlOps.Tabular;
 using MlOps.Validation.Data;
@@ -17,7 +18,7 @@ static class Reports
             return new ColumnReport(info.Name, info.Type, p.Count, p.Nulls,
                 p.Count == 0 ? 0 : Math.Round((double)p.Nulls / p.Count, 6), p.NonFinite,
                 numeric ? p.Mean : null, numeric ? p.Std : null, numeric ? p.Min : null, numeric ? p.Max : null,
-                numeric && p.Edges is not null ? Quantiles.ToDictionary(q => q.Name, q => Math.Round(p.Quantile(q.Q)!.Value, 6)) : null,
+                numeric && p.Sample is not null ? Quantiles.ToDictionary(q => q.Name, q => Math.Round(p.Quantile(q.Q)!.Value, 6)) : null,
                 numeric && p.Edges is not null ? new Histogram(p.Edges, p.Bins!) : null,
                 numeric ? null : p.Categories.OrderByDescending(kv => kv.Value).ThenBy(kv => kv.Key, StringComparer.Ordinal).Take(20).Select(kv => new CategoryCount(kv.Key, kv.Value)).ToList(),
                 p.Categories.Count);

@@ -1,3 +1,5 @@
+using MlOps.Learning.Profiling;
+
 namespace MlOps.Validation.Schemas;
 
 /// <summary>
@@ -34,6 +36,6 @@ public sealed record ColumnSchema(
 /// <param name="Kind"><c>linf</c> (L-infinity over category frequencies) or <c>js</c> (Jensen–Shannon divergence over histogram bins, base 2).</param>
 public sealed record SkewComparator(string Kind, double Threshold)
 {
-    public const string LInfinity = "linf";
-    public const string JensenShannon = "js";
+    public const string LInfinity = Skew.LInfinityKind;
+    public const string JensenShannon = Skew.JensenShannonKind;
 }

@@ -1,3 +1,4 @@
+using MlOps.Learning.Profiling;
 using MlOps.ServiceDefaults.Batches;
 using MlOps.Tabular;
 using MlOps.Validation.Profiling;

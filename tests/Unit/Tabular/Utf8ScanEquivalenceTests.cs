@@ -193,6 +193,7 @@ public sealed class Utf8ScanEquivalenceTests
             var (e, a) = (expectedProfile.Columns[i], actualProfile.Columns[i]);
             Assert.Equal((e.Name, e.Count, e.Nulls, e.NonFinite, e.Numeric, e.Min, e.Max), (a.Name, a.Count, a.Nulls, a.NonFinite, a.Numeric, a.Min, a.Max));
             Assert.Equal(e.Bins, a.Bins);
+            Assert.Equal(e.Sample?.Sorted().ToArray(), a.Sample?.Sorted().ToArray());
             Assert.Equal(e.Categories.OrderBy(kv => kv.Key, StringComparer.Ordinal), a.Categories.OrderBy(kv => kv.Key, StringComparer.Ordinal));
             AssertClose(e.Mean, a.Mean);
             AssertClose(e.Std, a.Std);

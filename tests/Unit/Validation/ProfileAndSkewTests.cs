@@ -1,5 +1,6 @@
 using System.Text;
 using MlOps.Contracts;
+using MlOps.Learning.Profiling;
 using MlOps.ServiceDefaults.Batches;
 using MlOps.Tabular;
 using MlOps.Validation.Checks;
@@ -41,13 +42,92 @@ public sealed class ProfileAndSkewTests
     }
 
     [Fact]
-    public void Quantiles_from_the_histogram_are_close_to_the_exact_ones()
+    public void Quantiles_are_the_exact_ones_of_the_values_not_interpolated_inside_a_bin()
     {
         var values = Enumerable.Range(0, 10_001).Select(i => i / 100.0).ToList();
         var profile = Profile("v\n" + string.Join('\n', values), Numeric(0, 100)).Profiler.Columns[0];
 
-        Assert.Equal(50, profile.Quantile(0.5)!.Value, 0);
-        Assert.Equal(95, profile.Quantile(0.95)!.Value, 0);
+        Assert.Equal(50, profile.Quantile(0.5));
+        Assert.Equal(95, profile.Quantile(0.95)!.Value, 12);
+    }
+
+    static readonly string SeattleCsv = File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", "data", "seattle-weather.csv"));
+
+    // As BatchValidator reads a dataset's first batch: a pass without schema, the inferred schema, a pass with its bins.
+    static (BatchScan Scan, BatchProfiler Profiler) ValidateFirstBatch(string csv)
+    {
+        var (scan, profiler) = Profile(csv);
+        return Profile(csv, SchemaInference.Infer(scan, profiler));
+    }
+
+    [Fact]
+    public void Seattle_precipitation_reports_a_median_of_zero()
+    {
+        var (scan, profiler) = ValidateFirstBatch(SeattleCsv);
+
+        var report = Reports.Columns(scan, profiler).Single(c => c.Name == "precipitation");
+
+        // 57% of the days are dry (interpolating inside the first histogram bin used to give 1.87).
+        Assert.Equal(0, report.Quantiles!["p50"]);
+        Assert.Equal(0, report.Quantiles["p25"]);
+        Assert.True(report.Quantiles["p75"] > 0);
+        Assert.Equal(SchemaInference.HistogramBins + 2, report.Histogram!.Counts.Count);
+    }
+
+    [Fact]
+    public void Validation_and_the_reference_profile_give_the_same_quantiles_for_a_column()
+    {
+        var (_, profiler) = ValidateFirstBatch(SeattleCsv);
+        var frame = MlOps.Learning.Data.TabularFrame.ReadCsv(new MemoryStream(Encoding.UTF8.GetBytes(SeattleCsv)));
+
+        foreach (var name in new[] { "precipitation", "temp_max", "wind" })
+        {
+            var batch = profiler.Columns.Single(c => c.Name == name);
+            var reference = ReferenceProfile.Profile(frame[name]);
+            for (var d = 1; d < ReferenceProfile.QuantileCount - 1; d++)
+                Assert.Equal(reference.Quantiles[d], batch.Quantile(d / 10.0));
+            Assert.Equal((reference.Quantiles[0], reference.Quantiles[^1]), (batch.Min, batch.Max));
+            Assert.Equal(reference.Mean, batch.Mean, 9);
+        }
+    }
+
+    [Fact]
+    public void A_batch_mostly_of_one_value_read_in_many_stretches_reports_that_value_as_its_median()
+    {
+        var rng = new Random(4);
+        var csv = new StringBuilder("v,w\n");
+        for (var i = 0; i < 200_000; i++)
+            csv.Append(rng.NextDouble() < 0.6 ? "0" : (rng.NextDouble() * 30).ToString("0.0", System.Globalization.CultureInfo.InvariantCulture)).Append(",x\n");
+
+        var (scan, profiler) = ValidateFirstBatch(csv.ToString());
+        var report = Reports.Columns(scan, profiler).Single(c => c.Name == "v");
+
+        Assert.Equal(0, report.Quantiles!["p50"]);
+        Assert.True(profiler.Columns[0].Sample!.Count <= QuantileSample.DefaultCapacity);
+    }
+
+    [Fact]
+    public void A_history_stored_before_the_shared_profile_reads_back_and_merges_with_a_new_batch()
+    {
+        // A dataset's history as the jsonb column held it (web naming), written by Validation's former profile class.
+        const string stored = """
+            [{"name":"v","count":4,"nulls":1,"nonFinite":0,"numeric":3,"mean":20,"m2":200,"min":10,"max":30,
+              "edges":[0,50,100.00000000000001],"bins":[0,3,0,0],"categories":{},"std":10}]
+            """;
+        var web = new System.Text.Json.JsonSerializerOptions(System.Text.Json.JsonSerializerDefaults.Web);
+        var history = System.Text.Json.JsonSerializer.Deserialize<List<ColumnProfile>>(stored, web)![0];
+        var batch = Profile("v\n10\n20\n30\n", new DatasetSchema([new ColumnSchema("v", "float", BinEdges: [0, 50, 100.00000000000001])])).Profiler.Columns[0];
+
+        Assert.Equal(0, Skew.Compare(batch, history, "js"));
+        history.Merge(batch);
+
+        Assert.Equal((7L, 1L, 6L, 10.0, 30.0), (history.Count, history.Nulls, history.Numeric, history.Min!.Value, history.Max!.Value));
+        Assert.Equal([0L, 6, 0, 0], history.Bins!);
+        Assert.Equal(20, history.Mean, 12);
+        var written = System.Text.Json.JsonSerializer.Serialize(history, web);
+        string[] shape = ["name", "count", "nulls", "nonFinite", "numeric", "mean", "m2", "min", "max", "edges", "bins", "categories", "std"];
+        Assert.Equal(shape.Order(StringComparer.Ordinal),
+            System.Text.Json.JsonDocument.Parse(written).RootElement.EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal));
     }
 
     [Fact]

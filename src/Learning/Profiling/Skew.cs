@@ -1,8 +1,6 @@
-using MlOps.Validation.Profiling;
+namespace MlOps.Learning.Profiling;
 
-namespace MlOps.Validation.Checks;
-
-/// <summary>Distances between a batch's distribution and the accepted history.</summary>
+/// <summary>Distances between two profiles of a column — Validation's skew of a batch against its dataset's accepted history.</summary>
 public static class Skew
 {
     /// <summary>Largest absolute difference in category frequency over the union of categories.</summary>
@@ -37,10 +35,14 @@ public static class Skew
         return Math.Clamp(js, 0, 1);
     }
 
+    public const string LInfinityKind = "linf";
+    public const string JensenShannonKind = "js";
+
+    /// <summary>The distance of <paramref name="kind"/> between two profiles, or null when they cannot be compared that way.</summary>
     public static double? Compare(ColumnProfile batch, ColumnProfile history, string kind) => kind switch
     {
-        "linf" when batch.Categories.Count > 0 && history.Categories.Count > 0 => LInfinity(batch.Categories, history.Categories),
-        "js" when batch.Bins is not null && history.Bins is not null && batch.Bins.Length == history.Bins.Length => JensenShannon(batch.Bins, history.Bins),
+        LInfinityKind when batch.Categories.Count > 0 && history.Categories.Count > 0 => LInfinity(batch.Categories, history.Categories),
+        JensenShannonKind when batch.Bins is not null && history.Bins is not null && batch.Bins.Length == history.Bins.Length => JensenShannon(batch.Bins, history.Bins),
         _ => null,
     };
 }
