@@ -58,6 +58,9 @@ public sealed class ColumnProfile
     [JsonIgnore]
     public int SampleCapacity { get => _sample.Capacity; init => _sample = new QuantileSample(value); }
 
+    /// <summary>The quantile sample to fill (one in pooled storage), instead of a new one.</summary>
+    internal QuantileSample SampleStorage { init => _sample = value; }
+
     /// <summary>The sample quantiles come from, when it has seen every finite number of the column (not after a JSON round trip).</summary>
     [JsonIgnore]
     public QuantileSample? Sample => _sample.Seen == Numeric ? _sample : null;

@@ -20,6 +20,7 @@ public sealed class QuantileSample(int capacity = QuantileSample.DefaultCapacity
     public const int DefaultCapacity = 1 << 16;
 
     double[] _values = new double[Math.Min(capacity, 64)];
+    bool _frozen;
     double[]? _sorted;
     long _sortedSeen = -1;
 
@@ -36,10 +37,30 @@ public sealed class QuantileSample(int capacity = QuantileSample.DefaultCapacity
 
     public bool HasAllValues => Stride == 1;
 
+    /// <summary>
+    /// A sample kept in <paramref name="storage"/> (at least <paramref name="capacity"/> long, never grown): for a caller
+    /// that profiles many columns one after another with one pooled buffer.
+    /// </summary>
+    internal QuantileSample(int capacity, double[] storage) : this(capacity)
+    {
+        if (storage.Length < capacity) throw new ArgumentException($"The storage must hold {capacity} values.", nameof(storage));
+        _values = storage;
+    }
+
+    /// <summary>Sorts the kept values where they are and returns them; the sample takes no more values afterwards.</summary>
+    internal ReadOnlySpan<double> SortInPlace()
+    {
+        _frozen = true;
+        var kept = _values.AsSpan(0, Count);
+        DriftTests.SortValues(kept);
+        return kept;
+    }
+
     /// <summary>Adds the next finite value.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Add(double x)
     {
+        if (_frozen) throw new InvalidOperationException("The sample was sorted in place and takes no more values.");
         if ((Seen++ & (Stride - 1)) != 0)
             return;
         if (Count < _values.Length)

@@ -67,18 +67,36 @@ public sealed record ReferenceProfile(long Rows, IReadOnlyList<FeatureProfile> F
     public static FeatureProfile Profile(Column col)
     {
         var n = col.Length;
-        var profile = new ColumnProfile { Name = col.Name, CategoryLimit = int.MaxValue };
         if (col.IsCategorical)
         {
+            var profile = new ColumnProfile { Name = col.Name, CategoryLimit = int.MaxValue };
             profile.AddCodes(col.Codes, col.Categories);
             var nonNull = profile.Count - profile.Nulls;
             var order = profile.Categories.Keys.Order(StringComparer.Ordinal).ToArray();
             return new FeatureProfile(col.Name, col.Type, n, n == 0 ? 0 : (double)profile.Nulls / n, double.NaN, double.NaN, [], [],
                 order, [.. order.Select(k => nonNull == 0 ? 0 : (double)profile.Categories[k] / nonNull)]);
         }
-        profile.AddColumn(col.Numbers);
+        // The sample lives in a pooled buffer and is sorted where it is: a wide frame profiles one column after another,
+        // and a fresh sample per column would leave its arrays on the large-object heap until the next full collection.
+        var storage = System.Buffers.ArrayPool<double>.Shared.Rent(QuantileSample.DefaultCapacity);
+        try
+        {
+            var profile = new ColumnProfile { Name = col.Name, SampleStorage = new QuantileSample(QuantileSample.DefaultCapacity, storage) };
+            profile.AddColumn(col.Numbers);
+            return Numeric(col, profile);
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<double>.Shared.Return(storage);
+        }
+    }
+
+    static FeatureProfile Numeric(Column col, ColumnProfile profile)
+    {
+        var n = col.Length;
         var present = profile.Numeric > 0;
-        var sorted = profile.Sample!.Sorted();
+        var sample = profile.Sample!;
+        var sorted = sample.SortInPlace();
         var quantiles = new double[sorted.Length == 0 ? 0 : QuantileCount];
         for (var q = 0; q < quantiles.Length; q++) quantiles[q] = QuantileSample.Quantile(sorted, q / (double)(QuantileCount - 1));
         if (quantiles.Length > 0)
@@ -89,7 +107,7 @@ public sealed record ReferenceProfile(long Rows, IReadOnlyList<FeatureProfile> F
         }
         var shares = quantiles.Length < 2 ? [] : Binning.Shares(Binning.CountsOfSorted(sorted, BinEdges(quantiles)));
         return new FeatureProfile(col.Name, col.Type, n, n == 0 ? 0 : (double)profile.Nulls / n,
-            present ? profile.Mean : double.NaN, profile.PopulationStd, quantiles, shares, [], [], SortedValues(profile.Sample!, sorted));
+            present ? profile.Mean : double.NaN, profile.PopulationStd, quantiles, shares, [], [], SortedValues(sample, sorted));
     }
 
     /// <summary>
