@@ -124,6 +124,8 @@ public sealed class BatchReceiver(IngestionDbContext db, IBlobStore blobs, IOpti
             return new ReceivedBatch(winner, Duplicate: true);
         }
         logger.LogInformation("Batch {BatchId} of {Dataset} {Status}: {Rows} rows, {Columns} columns, {ContentHash}", batch.Id, dataset, batch.Status, batch.Rows, batch.Columns.Count, blobKey);
+        IngestionTelemetry.BatchesReceived.Add(1, new("dataset", dataset), new("status", batch.Status));
+        IngestionTelemetry.RowsReceived.Add(batch.Rows, new KeyValuePair<string, object?>("dataset", dataset));
         return new ReceivedBatch(batch, Duplicate: false);
     }
 

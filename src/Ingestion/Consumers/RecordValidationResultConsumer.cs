@@ -54,6 +54,7 @@ public sealed class RecordValidationResultConsumer(IngestionDbContext db, TimePr
         batch.ReportId = reportId;
         batch.Anomalies = [.. anomalies];
         batch.DecidedAt = time.GetUtcNow();
+        IngestionTelemetry.BatchesDecided.Add(1, new("dataset", batch.Dataset), new("outcome", status));
         return batch;
     }
 

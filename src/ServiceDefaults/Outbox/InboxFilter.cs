@@ -27,6 +27,8 @@ sealed class InboxFilter<TConsumer, TMessage>(string consumer) : IFilter<Consume
         var time = services.GetRequiredService<TimeProvider>();
         var ct = context.CancellationToken;
         var messageId = context.MessageId ?? throw new PermanentException($"{typeof(TMessage).Name} arrived without a message id");
+        // Every log line of this handling carries the message's model, version, dataset and correlation id as fields.
+        using var scope = services.GetRequiredService<ILoggerFactory>().CreateLogger("MlOps.Messaging").BeginScope(LogFields.Of(context.Message, messageId));
 
         if (await db.Set<InboxMessage>().AnyAsync(x => x.MessageId == messageId && x.Consumer == consumer, ct))
         {

@@ -62,6 +62,9 @@ public sealed class ValidateBatchConsumer(ValidationDbContext db, BatchValidator
                 report.Anomalies.Where(a => a.Severity == Severities.Warning).ToList(), arrived.CorrelationId, report.CreatedAt), arrived.CorrelationId, time);
         }
         logger.LogInformation("Batch {BatchId} of {Dataset} {Outcome} with {Anomalies} anomalies", arrived.BatchId, arrived.Dataset, report.Outcome, report.AnomalyCount);
+        ValidationTelemetry.Batches.Add(1, new("dataset", arrived.Dataset), new("outcome", verdict.Rejected ? "rejected" : "validated"));
+        foreach (var group in report.Anomalies.GroupBy(a => (a.Kind, a.Severity)))
+            ValidationTelemetry.Anomalies.Add(group.Count(), new("dataset", arrived.Dataset), new("kind", group.Key.Kind), new("severity", group.Key.Severity));
     }
 
     void Accept(DatasetState? state, BatchVerdict verdict, DataArrived arrived)
