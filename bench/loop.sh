@@ -11,7 +11,7 @@ if [ ! -f "$DATA_DIR/binary-train.csv" ]; then
   mkdir -p "$DATA_DIR"
   python3 bench/python/gen_csv.py "$DATA_DIR"
 fi
-dotnet build src/AppHost -nologo -v q -clp:ErrorsOnly >&2
+dotnet build src/AppHost -c Release -nologo -v q -clp:ErrorsOnly >&2   # what scripts/run.sh runs
 STATE=$(mktemp -d /tmp/mlops-loop-bench.XXXXXX)
 chmod 755 "$STATE"   # PostgreSQL runs as the postgres user and must reach its directory inside
 trap 'rm -rf "$STATE"' EXIT

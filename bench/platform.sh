@@ -6,7 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROUNDS=${ROUNDS:-3}
-dotnet build src/AppHost -nologo -v q -clp:ErrorsOnly >&2
+dotnet build src/AppHost -c Release -nologo -v q -clp:ErrorsOnly >&2   # what scripts/run.sh runs
 STATE=$(mktemp -d /tmp/mlops-platform-bench.XXXXXX)
 chmod 755 "$STATE"   # PostgreSQL runs as the postgres user and must reach its directory inside
 trap 'rm -rf "$STATE"' EXIT

@@ -14,8 +14,11 @@ for a in "$@"; do
   elif [[ "$a" == "--demo" ]]; then args+=("--AppHost:Demo:Start=true")
   else args+=("$a"); fi
 done
+# Release: the services run optimised code (training in a Debug build is several times slower). MLOPS_CONFIGURATION=Debug
+# runs the Debug build instead (the one the tests use).
+configuration="${MLOPS_CONFIGURATION:-Release}"
 if [[ $build == 1 ]]; then
-  dotnet build "$root/src/AppHost" -c Debug -nologo -v q -clp:ErrorsOnly
+  dotnet build "$root/src/AppHost" -c "$configuration" -nologo -v q -clp:ErrorsOnly
 fi
 # The built AppHost directly, not `dotnet run`: no second build check, no launch profile, one process less.
-exec dotnet "$root/src/AppHost/bin/Debug/net10.0/AppHost.dll" "${args[@]}"
+exec dotnet "$root/src/AppHost/bin/$configuration/net10.0/AppHost.dll" "${args[@]}"

@@ -85,6 +85,9 @@ def round_(key, rows, name):
         return b if s == 200 and b.get("champion") else None
 
     model = wait("the champion", champion)
+    status, runs = call("GET", PORTS["training"], f"/runs?pipeline={name}")
+    run = runs[0] if status == 200 and runs else {}
+    timings = run.get("timings") or {}
     received, validated, promoted = ts(batch["receivedAt"]), ts(batch["decidedAt"]), ts(model["champion"]["promotedAt"])
     return {
         "model": name,
@@ -93,6 +96,11 @@ def round_(key, rows, name):
         "validatedToPromotedSeconds": round((promoted - validated).total_seconds(), 2),
         "ingestToPromotedSeconds": round((promoted - received).total_seconds(), 2),
         "score": model["champion"].get("score"),
+        # The run as Training recorded it: queued (the trigger), started, finished, and its phases in seconds.
+        "runQueuedAfterValidatedSeconds": round((ts(timings["queuedAt"]) - validated).total_seconds(), 2) if timings.get("queuedAt") else None,
+        "runSeconds": round((ts(timings["finishedAt"]) - ts(timings["startedAt"])).total_seconds(), 2) if timings.get("finishedAt") and timings.get("startedAt") else None,
+        "promotedAfterRunSeconds": round((promoted - ts(timings["finishedAt"])).total_seconds(), 2) if timings.get("finishedAt") else None,
+        "phases": {k: v for k, v in timings.items() if k not in ("queuedAt", "startedAt", "finishedAt")},
     }
 
 
