@@ -48,7 +48,9 @@ public sealed class ExistingServersTests
             // The app model has no server processes: messaging and every database are connection strings.
             var model = app.Services.GetRequiredService<DistributedApplicationModel>();
             Assert.DoesNotContain(model.Resources, r => r is ExecutableResource && r.Name is "messaging" or "postgres");
-            Assert.IsType<ConnectionStringResource>(model.Resources.Single(r => r.Name == "messaging"));
+            var messaging = model.Resources.Single(r => r.Name == "messaging");
+            Assert.IsAssignableFrom<IResourceWithConnectionString>(messaging);
+            Assert.Equal(rabbit.ConnectionString, await ((IResourceWithConnectionString)messaging).GetConnectionStringAsync(cts.Token));
 
             await app.StartAsync(cts.Token);
             await Task.WhenAll(PlatformFixture.Services.Select(s => app.ResourceNotifications.WaitForResourceHealthyAsync(s, cts.Token)));
