@@ -17,8 +17,7 @@ import time
 import urllib.request
 import uuid
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-PORTS = {"ingestion": 5101, "validation": 5102, "training": 5103, "registry": 5104, "serving": 5105, "monitoring": 5106}
+from platform_start import ROOT, SERVICES as PORTS, healthy
 
 
 def call(method, port, path, body=None, key=None, content_type="application/json"):
@@ -34,14 +33,6 @@ def call(method, port, path, body=None, key=None, content_type="application/json
             return r.status, json.loads(text) if text else None
     except urllib.error.HTTPError as e:
         return e.code, e.read().decode(errors="replace")
-
-
-def healthy(port):
-    try:
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=1) as r:
-            return r.status == 200
-    except Exception:
-        return False
 
 
 def ts(text):

@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using Aspire.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -26,7 +24,7 @@ public sealed class ExistingServersTests
             await using var rabbit = await RabbitMqNode.StartAsync(Path.Combine(root, "rabbitmq"));
             await using var postgres = await PostgresCluster.StartAsync(Path.Combine(root, "postgres"));
             var stateDir = Path.Combine(root, "state");
-            string Url() => $"http://127.0.0.1:{FreePort()}";
+            string Url() => $"http://127.0.0.1:{FreePort.Get()}";
             string[] args =
             [
                 $"--AppHost:StateDir={stateDir}",
@@ -92,12 +90,5 @@ public sealed class ExistingServersTests
             {
             }
         }
-    }
-
-    static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

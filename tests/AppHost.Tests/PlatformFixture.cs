@@ -1,8 +1,7 @@
-using System.Net;
-using System.Net.Sockets;
 using Aspire.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using MlOps.Testing;
 
 namespace MlOps.Tests.AppHost;
 
@@ -44,7 +43,7 @@ public sealed class PlatformFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        string Url() => $"http://127.0.0.1:{FreePort()}";
+        string Url() => $"http://127.0.0.1:{FreePort.Get()}";
         string[] args =
         [
             $"--AppHost:StateDir={_stateDir}",
@@ -125,13 +124,6 @@ public sealed class PlatformFixture : IAsyncLifetime
         catch (UnauthorizedAccessException)
         {
         }
-    }
-
-    static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     public static string RepoFile(params string[] parts)

@@ -32,6 +32,22 @@ static class LocalServer
         return secret;
     }
 
+    /// <summary>Runs a server's tool (initdb, chown, rabbitmqctl) to its end; a non-zero exit throws with its output.</summary>
+    public static async Task RunAsync(string program, IEnumerable<string> args, CancellationToken ct, IReadOnlyDictionary<string, string>? environment = null)
+    {
+        var info = new System.Diagnostics.ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var arg in args)
+            info.ArgumentList.Add(arg);
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+            info.Environment[name] = value;
+        using var process = System.Diagnostics.Process.Start(info) ?? throw new InvalidOperationException($"Could not start {program}");
+        var output = process.StandardOutput.ReadToEndAsync(ct);
+        var error = process.StandardError.ReadToEndAsync(ct);
+        await process.WaitForExitAsync(ct);
+        if (process.ExitCode != 0)
+            throw new InvalidOperationException($"{program} {string.Join(' ', args)} exited with {process.ExitCode}: {await error}{await output}");
+    }
+
     /// <summary>Writes a file only its owner can read (it holds a password).</summary>
     public static void WritePrivate(string file, string text)
     {

@@ -106,7 +106,7 @@ public static class PostgresServerExtensions
         Directory.CreateDirectory(dir);
         if (LocalServer.IsRoot)
         {
-            await RunAsync("chown", [$"{SystemUser}:", dir], logger, ct);
+            await LocalServer.RunAsync("chown", [$"{SystemUser}:", dir], ct);
         }
         if (File.Exists(Path.Combine(data, "PG_VERSION")))
         {
@@ -126,12 +126,12 @@ public static class PostgresServerExtensions
             string[] initdb = [Path.Combine(BinDir, "initdb"), "-D", staging, "-A", "scram-sha-256", "--pwfile", passwordFile, "-U", "postgres", "-E", "UTF8", "--no-locale"];
             if (LocalServer.IsRoot)
             {
-                await RunAsync("chown", [$"{SystemUser}:", passwordFile], logger, ct);
-                await RunAsync("/usr/bin/setpriv", ["--reuid=" + SystemUser, "--regid=" + SystemUser, "--init-groups", "--", .. initdb], logger, ct);
+                await LocalServer.RunAsync("chown", [$"{SystemUser}:", passwordFile], ct);
+                await LocalServer.RunAsync("/usr/bin/setpriv", ["--reuid=" + SystemUser, "--regid=" + SystemUser, "--init-groups", "--", .. initdb], ct);
             }
             else
             {
-                await RunAsync(initdb[0], initdb[1..], logger, ct);
+                await LocalServer.RunAsync(initdb[0], initdb[1..], ct);
             }
         }
         finally
@@ -200,23 +200,6 @@ public static class PostgresServerExtensions
             }
         }
         return created;
-    }
-
-    static async Task RunAsync(string program, IEnumerable<string> args, ILogger logger, CancellationToken ct)
-    {
-        var info = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var arg in args)
-        {
-            info.ArgumentList.Add(arg);
-        }
-        using var process = Process.Start(info) ?? throw new InvalidOperationException($"Could not start {program}");
-        var output = process.StandardOutput.ReadToEndAsync(ct);
-        var error = process.StandardError.ReadToEndAsync(ct);
-        await process.WaitForExitAsync(ct);
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"{program} exited with {process.ExitCode}: {await error}{await output}");
-        }
     }
 
     sealed class NpgsqlHealthCheck(IResourceWithConnectionString resource) : IHealthCheck

@@ -118,32 +118,12 @@ public static class RabbitMqServerExtensions
             });
     }
 
-    static async Task RabbitMqCtlAsync(string dir, string[] args, CancellationToken ct)
-    {
-        var info = new System.Diagnostics.ProcessStartInfo("/usr/lib/rabbitmq/bin/rabbitmqctl")
+    static Task RabbitMqCtlAsync(string dir, string[] args, CancellationToken ct) =>
+        LocalServer.RunAsync("/usr/lib/rabbitmq/bin/rabbitmqctl", ["-n", NodeName(dir), .. args], ct, new Dictionary<string, string>
         {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            Environment =
-            {
-                ["HOME"] = dir,
-                ["RABBITMQ_CONF_ENV_FILE"] = Path.Combine(dir, "rabbitmq-env.conf"),
-            },
-        };
-        foreach (var arg in (string[])["-n", NodeName(dir), .. args])
-        {
-            info.ArgumentList.Add(arg);
-        }
-        using var process = System.Diagnostics.Process.Start(info) ?? throw new InvalidOperationException("Could not start rabbitmqctl");
-        var output = process.StandardOutput.ReadToEndAsync(ct);
-        var error = process.StandardError.ReadToEndAsync(ct);
-        await process.WaitForExitAsync(ct);
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"rabbitmqctl {string.Join(' ', args)} exited with {process.ExitCode}: {await error}{await output}");
-        }
-    }
+            ["HOME"] = dir,
+            ["RABBITMQ_CONF_ENV_FILE"] = Path.Combine(dir, "rabbitmq-env.conf"),
+        });
 
     /// <summary>
     /// RabbitMQ's definitions (the format its management export writes) with the platform's user, an administrator with
