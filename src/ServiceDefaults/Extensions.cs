@@ -16,15 +16,16 @@ public static class Extensions
 
     /// <summary>
     /// What every service shares, in the shape of Aspire's service defaults: OpenTelemetry, health checks, service
-    /// discovery and standard resilience for every HttpClient; plus problem-details errors, the OpenAPI document and the
-    /// blob store (when <c>ConnectionStrings__blobs</c> is set). The bus and the service's database are added by
+    /// discovery and standard resilience for every HttpClient; plus problem-details errors, request limits
+    /// (<see cref="LimitsOptions"/>), the OpenAPI document and the blob store (when <c>ConnectionStrings__blobs</c> is set). The bus and the service's database are added by
     /// <see cref="MessagingExtensions.AddServiceDatabase{TDbContext}"/> and <see cref="MessagingExtensions.AddEventBus{TDbContext}"/>.
     /// </summary>
     public static IHostApplicationBuilder AddServiceDefaults(this IHostApplicationBuilder builder)
     {
         builder.Services.AddSingleton(TimeProvider.System);
-        builder.Services.AddProblemDetails();
+        builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = FrameworkProblems.FillDetail);
         builder.Services.AddOptions<SecurityOptions>().BindConfiguration(SecurityOptions.Section);
+        builder.AddRequestLimits();
         builder.Services.AddExceptionHandler<BadRequestExceptionHandler>();
         builder.Services.AddOpenApi();
         builder.Services.AddHealthChecks().AddCheck("self", () => HealthCheckResult.Healthy(), [LiveTag]);
@@ -47,9 +48,12 @@ public static class Extensions
     public static WebApplication MapDefaultEndpoints(this WebApplication app)
     {
         app.UseExceptionHandler();
-        app.UseStatusCodePages();
-        // Before routing and body parsing: a request that needs the API key and lacks it gets 401 whatever it carries.
+        app.UseStatusCodePages(FrameworkProblems.WriteAsync);
+        app.UseRequestLimits();
+        // Before body parsing: a request that needs the API key and lacks it gets 401 whatever it carries.
         app.UseMiddleware<ApiKeyGate>();
+        // Then the names in the route, for every endpoint, before any endpoint reads its body or its database.
+        app.UseMiddleware<RouteNameCheck>();
         app.MapOpenApi();
         app.MapHealthChecks("/health", new HealthCheckOptions
         {

@@ -47,7 +47,6 @@ public static class IngestionApi
     static async Task<Accepted<BatchAccepted>> PostBatch(string dataset, HttpRequest request, BatchReceiver receiver,
         [FromHeader(Name = "Idempotency-Key")] string? idempotencyKey, [FromHeader(Name = "X-Source")] string? source, CancellationToken ct)
     {
-        EnsureDatasetName(dataset);
         var format = FormatOf(request.ContentType);
         if (idempotencyKey is { Length: > 200 })
             throw new RequestProblemException(StatusCodes.Status400BadRequest, "Invalid Idempotency-Key", "The Idempotency-Key header is longer than 200 characters.");
@@ -99,13 +98,6 @@ public static class IngestionApi
             ? TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Dataset version not found",
                 detail: $"Dataset '{dataset}' has no version {which}: a version is made each time a batch is accepted.")
             : TypedResults.Ok(DatasetVersionDto.From(version));
-
-    static void EnsureDatasetName(string dataset)
-    {
-        if (!Names.IsValid(dataset))
-            throw new RequestProblemException(StatusCodes.Status400BadRequest, "Invalid dataset name",
-                $"Dataset name '{dataset}' is invalid: {Names.Rule}.");
-    }
 
     static string FormatOf(string? contentType)
     {

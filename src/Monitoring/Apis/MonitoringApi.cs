@@ -73,12 +73,8 @@ public static class MonitoringApi
         return TypedResults.Ok(new PerformanceDto(model, metric, holdout, windows));
     }
 
-    static async Task<MonitoredModel?> FindAsync(MonitoringDbContext db, string model, CancellationToken ct)
-    {
-        if (!Names.IsValid(model))
-            throw new RequestProblemException(StatusCodes.Status400BadRequest, "Invalid model name", $"Model name '{model}' is invalid: {Names.Rule}.");
-        return await db.Models.AsNoTracking().SingleOrDefaultAsync(m => m.Name == model, ct);
-    }
+    static Task<MonitoredModel?> FindAsync(MonitoringDbContext db, string model, CancellationToken ct) =>
+        db.Models.AsNoTracking().SingleOrDefaultAsync(m => m.Name == model, ct);
 
     static ProblemHttpResult ModelNotFound(string model) =>
         TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Model not found",

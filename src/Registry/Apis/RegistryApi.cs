@@ -70,7 +70,6 @@ public static class RegistryApi
 
     static async Task<IResult> GetArtifact(string model, int version, RegistryDbContext db, IBlobStore blobs, HttpContext http, CancellationToken ct)
     {
-        EnsureName(model);
         var hash = await db.Versions.AsNoTracking().Where(x => x.Model == model && x.Version == version).Select(x => x.ArtifactHash).SingleOrDefaultAsync(ct);
         if (hash is null)
             return VersionNotFound(model, version);
@@ -87,7 +86,6 @@ public static class RegistryApi
 
     static async Task<IResult> GetOnnx(string model, int version, RegistryDbContext db, IBlobStore blobs, HttpContext http, CancellationToken ct)
     {
-        EnsureName(model);
         var hash = await db.Versions.AsNoTracking().Where(x => x.Model == model && x.Version == version).Select(x => x.ArtifactHash).SingleOrDefaultAsync(ct);
         if (hash is null)
             return VersionNotFound(model, version);
@@ -120,14 +118,12 @@ public static class RegistryApi
 
     static IResult RefuseEdit(string model, int version)
     {
-        EnsureName(model);
         return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Versions are immutable",
             detail: $"{model} v{version} cannot be changed or deleted: a version's lineage, metrics and gate decision are fixed when it is registered. Train a new version, or move the champion alias.");
     }
 
     static async Task<IResult> MoveChampion(string model, ChampionRequest? body, HttpContext http, RegistryDbContext db, TimeProvider time, CancellationToken ct)
     {
-        EnsureName(model);
         if (body?.Version is not { } target)
             throw new RequestProblemException(StatusCodes.Status400BadRequest, "Missing version", "The body must name the version to promote: {\"version\": 3, \"reason\": \"…\"}.");
         if (string.IsNullOrWhiteSpace(body.Reason))
@@ -156,7 +152,6 @@ public static class RegistryApi
 
     static async Task<IResult> GetAudit(string model, RegistryDbContext db, CancellationToken ct)
     {
-        EnsureName(model);
         var entries = await db.Audit.AsNoTracking().Where(a => a.Model == model).OrderBy(a => a.Id).ToListAsync(ct);
         if (entries.Count == 0 && await FindAsync(db, model, ct) is null)
             return ModelNotFound(model);
@@ -172,11 +167,8 @@ public static class RegistryApi
         return header.Length is > 0 and <= 200 ? header : "anonymous";
     }
 
-    static async Task<RegisteredModel?> FindAsync(RegistryDbContext db, string model, CancellationToken ct)
-    {
-        EnsureName(model);
-        return await db.Models.AsNoTracking().SingleOrDefaultAsync(m => m.Name == model && m.LatestVersion > 0, ct);
-    }
+    static Task<RegisteredModel?> FindAsync(RegistryDbContext db, string model, CancellationToken ct) =>
+        db.Models.AsNoTracking().SingleOrDefaultAsync(m => m.Name == model && m.LatestVersion > 0, ct);
 
     static async Task<ModelDto> DtoAsync(RegistryDbContext db, RegisteredModel m, CancellationToken ct)
     {
@@ -185,12 +177,6 @@ public static class RegistryApi
             .OrderBy(v => v.Version).Select(v => v.Version).ToListAsync(ct);
         var count = await db.Versions.CountAsync(v => v.Model == m.Name, ct);
         return new ModelDto(m.Name, ChampionScore.Of(m, champion), count, m.LatestVersion, awaiting, m.CreatedAt, m.UpdatedAt);
-    }
-
-    static void EnsureName(string model)
-    {
-        if (!Names.IsValid(model))
-            throw new RequestProblemException(StatusCodes.Status400BadRequest, "Invalid model name", $"Model name '{model}' is invalid: {Names.Rule}.");
     }
 
     static IResult ModelNotFound(string model) =>

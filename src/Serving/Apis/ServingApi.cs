@@ -58,14 +58,13 @@ public static class ServingApi
         TimeProvider time, CancellationToken ct)
     {
         var started = Stopwatch.GetTimestamp();
-        EnsureName(model);
         var slot = models.Find(model);
         // One read of the state: this request uses this champion and shadow to its end, whatever is swapped in meanwhile.
         var state = slot?.State;
         if (state?.Champion is not { } champion)
             return NoChampion(model, state);
 
-        using var document = await ReadJsonAsync(request, ct);
+        using var document = await JsonBody.ParseAsync(request, "the body", ct);
         var rows = ArrayProperty(document.RootElement, "rows", "The body must be {\"rows\": [{column: value, …}, …]}.");
         var count = rows.GetArrayLength();
         if (count == 0)
@@ -134,11 +133,10 @@ public static class ServingApi
     static async Task<IResult> Feedback(string model, HttpRequest request, ServedModels models, ServingDbContext db, IOptions<ServingOptions> options,
         TimeProvider time, CancellationToken ct)
     {
-        EnsureName(model);
         if (models.Find(model) is null)
             return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Model not found",
                 detail: $"Serving knows no model '{model}': feedback is taken for models that have been promoted.");
-        using var document = await ReadJsonAsync(request, ct);
+        using var document = await JsonBody.ParseAsync(request, "the body", ct);
         var items = ArrayProperty(document.RootElement, "items", "The body must be {\"items\": [{\"predictionId\": \"…\", \"label\": \"…\"}, …]}.");
         var count = items.GetArrayLength();
         if (count == 0)
@@ -190,7 +188,6 @@ public static class ServingApi
 
     static IResult GetModel(string model, ServedModels models)
     {
-        EnsureName(model);
         var slot = models.Find(model);
         return slot is null
             ? TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Model not found", detail: $"Serving knows no model '{model}'.")
@@ -221,25 +218,10 @@ public static class ServingApi
                 ["version"] = champion.Version,
             });
 
-    static async Task<JsonDocument> ReadJsonAsync(HttpRequest request, CancellationToken ct)
-    {
-        if (request.ContentType is { } type && !type.StartsWith("application/json", StringComparison.OrdinalIgnoreCase))
-            throw new RequestProblemException(StatusCodes.Status415UnsupportedMediaType, "Unsupported content type",
-                $"Content type '{type}' is not accepted: send application/json.");
-        try { return await JsonDocument.ParseAsync(request.Body, cancellationToken: ct); }
-        catch (JsonException e) { throw new RequestProblemException(StatusCodes.Status400BadRequest, "Malformed JSON", $"The body is not valid JSON: {e.Message}"); }
-    }
-
     static JsonElement ArrayProperty(JsonElement root, string name, string shape)
     {
         if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty(name, out var array) || array.ValueKind != JsonValueKind.Array)
             throw new RequestProblemException(StatusCodes.Status400BadRequest, $"Missing {name}", shape);
         return array;
-    }
-
-    static void EnsureName(string model)
-    {
-        if (!ServiceDefaults.Names.IsValid(model))
-            throw new RequestProblemException(StatusCodes.Status400BadRequest, "Invalid model name", $"Model name '{model}' is invalid: {ServiceDefaults.Names.Rule}.");
     }
 }

@@ -37,13 +37,7 @@ public static class PipelinesApi
 
     static async Task<IResult> PutPipeline(string name, HttpRequest request, TrainingDbContext db, TimeProvider time, CancellationToken ct)
     {
-        Problems.EnsureName(name, "pipeline");
-        if (request.ContentType is { } type && !type.StartsWith("application/json", StringComparison.OrdinalIgnoreCase))
-            throw new RequestProblemException(StatusCodes.Status415UnsupportedMediaType, "Unsupported content type", $"Content type '{type}' is not accepted: send the definition as application/json.");
-        JsonDocument document;
-        try { document = await JsonDocument.ParseAsync(request.Body, cancellationToken: ct); }
-        catch (JsonException e) { throw new RequestProblemException(StatusCodes.Status400BadRequest, "Malformed JSON", $"The definition is not valid JSON: {e.Message}"); }
-        using var _ = document;
+        using var document = await JsonBody.ParseAsync(request, "the definition", ct);
 
         var (definition, problems) = PipelineDefinitionParser.Parse(document.RootElement, name);
         if (definition is null)
@@ -87,7 +81,6 @@ public static class PipelinesApi
 
     static async Task<IResult> GetPipeline(string name, TrainingDbContext db, CancellationToken ct)
     {
-        Problems.EnsureName(name, "pipeline");
         var pipeline = await db.Pipelines.AsNoTracking().SingleOrDefaultAsync(p => p.Name == name, ct);
         return pipeline is null
             ? Problems.NotFound("Pipeline not found", $"There is no pipeline '{name}': define it with PUT /pipelines/{name}.")
@@ -96,7 +89,6 @@ public static class PipelinesApi
 
     static async Task<IResult> RequestRun(string name, TrainingDbContext db, RunSignal signal, TimeProvider time, CancellationToken ct)
     {
-        Problems.EnsureName(name, "pipeline");
         if (!await db.Pipelines.AnyAsync(p => p.Name == name, ct))
             return Problems.NotFound("Pipeline not found", $"There is no pipeline '{name}': define it with PUT /pipelines/{name}.");
         RunRequest request;
