@@ -105,6 +105,11 @@ public static partial class TabularScanner
                 continue;
             if (raw.Length > limits.MaxFieldLength)
                 throw new TabularFormatException($"a line is longer than the limit of {limits.MaxFieldLength} characters", line);
+            if (raw.Contains("\\u", StringComparison.Ordinal) && JsonEscapes.FindInvalidSurrogate(Encoding.UTF8.GetBytes(raw)) is { } at)
+            {
+                problems.Add(new TabularProblem("malformed_json", null, $"a string or key escapes half of a UTF-16 surrogate pair (at character {at + 1})", line));
+                continue;
+            }
             JsonDocument doc;
             try { doc = JsonDocument.Parse(raw); }
             catch (JsonException ex)

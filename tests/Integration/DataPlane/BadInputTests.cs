@@ -84,6 +84,25 @@ public sealed class BadInputTests(InfrastructureFixture infra)
         Assert.Equal(3, reason.GetProperty("line").GetInt64());
     }
 
+    [Fact]
+    public async Task Ndjson_escaping_half_a_surrogate_pair_is_stored_and_rejected_naming_the_line_not_a_500()
+    {
+        // Found by the API fuzz test (tests/Integration/Fuzz): reading such a key or string threw, and the answer was a 500.
+        var slice = await infra.SliceAsync();
+        using var content = new StringContent("{\"x\":1}\n{\"x\":\"\\ud800\"}\n{\"x\\udc00\":2}\n{\"x\":\"\\ud83d\\ude00\"}\n", Encoding.UTF8, "application/x-ndjson");
+        var dataset = Dataset();
+
+        var (status, body) = await PostAsync(slice.Ingestion, dataset, content);
+        Assert.Equal(HttpStatusCode.Accepted, status);
+        var batch = await Batches.WaitAsync(slice, body.GetProperty("batchId").GetGuid(), dataset);
+
+        Assert.Equal("rejected", batch.GetProperty("status").GetString());
+        var malformed = batch.GetProperty("reasons").EnumerateArray().Where(r => r.GetProperty("kind").GetString() == "malformed_json").ToList();
+        // The escaped pair on line 4 (an emoji) is valid.
+        Assert.Equal([2L, 3L], malformed.Select(r => r.GetProperty("line").GetInt64()));
+        Assert.Contains("surrogate", malformed[0].GetProperty("message").GetString());
+    }
+
     [Theory]
     [InlineData("{\"a\":1}\n{\"a\":2,\"a\":3}\n", "line 2, column 2", "'a' appears twice")]
     [InlineData("{\"\":1}\n", "line 1, column 1", "a key is empty")]
