@@ -100,7 +100,7 @@ public sealed class BadInputTests(InfrastructureFixture infra)
         var malformed = batch.GetProperty("reasons").EnumerateArray().Where(r => r.GetProperty("kind").GetString() == "malformed_json").ToList();
         // The escaped pair on line 4 (an emoji) is valid.
         Assert.Equal([2L, 3L], malformed.Select(r => r.GetProperty("line").GetInt64()));
-        Assert.Contains("surrogate", malformed[0].GetProperty("message").GetString());
+        Assert.Contains("surrogate", malformed[0].GetProperty("description").GetString());
     }
 
     [Theory]
