@@ -71,6 +71,8 @@ public static partial class TabularScanner
         return Result(columns, rows, problems);
     }
 
+    const string NulInName = "a column name holds the character U+0000 (NUL), which no column name may hold";
+
     internal static ColumnTypeInference[] Header(List<string> fields, TabularLimits limits)
     {
         if (fields.Count > limits.MaxColumns)
@@ -80,6 +82,9 @@ public static partial class TabularScanner
         {
             if (fields[i].Length == 0)
                 throw new TabularFormatException("a column has an empty name in the header", 1, i + 1);
+            // Column names are kept in PostgreSQL (jsonb), which cannot hold U+0000.
+            if (fields[i].Contains('\0'))
+                throw new TabularFormatException(NulInName, 1, i + 1);
             if (!seen.Add(fields[i]))
                 throw new TabularFormatException($"the column name '{fields[i]}' appears twice in the header", 1, i + 1);
         }
@@ -134,6 +139,8 @@ public static partial class TabularScanner
                     // The same rule as a CSV header: every column has a name, and no name appears twice in a row.
                     if (property.Name.Length == 0)
                         throw new TabularFormatException("a key is empty: every column needs a name", line, position);
+                    if (property.Name.Contains('\0'))
+                        throw new TabularFormatException(NulInName, line, position);
                     if (index.TryGetValue(property.Name, out var i))
                     {
                         if (lastRow[i] == rows)

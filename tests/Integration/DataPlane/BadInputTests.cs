@@ -85,6 +85,19 @@ public sealed class BadInputTests(InfrastructureFixture infra)
     }
 
     [Fact]
+    public async Task A_nul_in_a_csv_column_name_is_a_400_naming_it_not_a_500()
+    {
+        // Found by the API fuzz test, as the NDJSON case below.
+        var slice = await infra.SliceAsync();
+
+        var (status, body) = await PostAsync(slice.Ingestion, Dataset(), new StringContent("a\u0000b,c\n1,2\n", Encoding.UTF8, "text/csv"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Contains("U+0000", body.GetProperty("detail").GetString());
+        Assert.Contains("line 1, column 1", body.GetProperty("detail").GetString());
+    }
+
+    [Fact]
     public async Task Ndjson_escaping_half_a_surrogate_pair_is_stored_and_rejected_naming_the_line_not_a_500()
     {
         // Found by the API fuzz test (tests/Integration/Fuzz): reading such a key or string threw, and the answer was a 500.
@@ -106,6 +119,8 @@ public sealed class BadInputTests(InfrastructureFixture infra)
     [Theory]
     [InlineData("{\"a\":1}\n{\"a\":2,\"a\":3}\n", "line 2, column 2", "'a' appears twice")]
     [InlineData("{\"\":1}\n", "line 1, column 1", "a key is empty")]
+    // Found by the API fuzz test: a NUL in a column name failed to store (PostgreSQL's jsonb cannot hold U+0000) and the answer was a 500.
+    [InlineData("{\"a\\u0000b\":1}\n", "line 1, column 1", "U+0000")]
     public async Task Ndjson_with_an_empty_or_repeated_key_is_a_400_as_such_a_csv_header_is(string ndjson, string where, string what)
     {
         var slice = await infra.SliceAsync();
