@@ -9,7 +9,7 @@ namespace MlOps.Tests.AppHost;
 /// The real AppHost, through Aspire's testing builder: private RabbitMQ and PostgreSQL in a temp state directory,
 /// the six services on free ports, and the Aspire dashboard on a free port. One per test collection.
 /// </summary>
-public sealed class PlatformFixture : IAsyncLifetime
+public class PlatformFixture : IAsyncLifetime
 {
     public static readonly string[] Services = ["ingestion", "validation", "training", "registry", "serving", "monitoring"];
     public static readonly string[] Servers = ["messaging", "postgres"];
@@ -20,7 +20,21 @@ public sealed class PlatformFixture : IAsyncLifetime
     static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(4);
 
     readonly string _stateDir = Path.Combine(Path.GetTempPath(), "mlops-apphost-" + Guid.NewGuid().ToString("N")[..8]);
+    readonly string[] _extraArgs;
+    readonly string[] _extraResources;
     DistributedApplication? _app;
+
+    public PlatformFixture()
+        : this([], [])
+    {
+    }
+
+    /// <summary>A platform started with <paramref name="extraArgs"/> after the usual ones, healthy once <paramref name="extraResources"/> are too.</summary>
+    protected PlatformFixture(string[] extraArgs, string[] extraResources)
+    {
+        _extraArgs = extraArgs;
+        _extraResources = extraResources;
+    }
 
     public DistributedApplication App => _app ?? throw new InvalidOperationException("the platform is not started");
 
@@ -57,6 +71,7 @@ public sealed class PlatformFixture : IAsyncLifetime
             // The demo in a hurry: a month per batch and request, no pauses (OpsConsoleTests start it).
             "--AppHost:Demo:Days=30",
             "--AppHost:Demo:Pause=0",
+            .. _extraArgs,
         ];
         using var cts = new CancellationTokenSource(StartTimeout);
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(
@@ -76,7 +91,7 @@ public sealed class PlatformFixture : IAsyncLifetime
     {
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
         cts.CancelAfter(StartTimeout);
-        await Task.WhenAll(Services.Concat(Servers).Concat(Databases)
+        await Task.WhenAll(Services.Concat(Servers).Concat(Databases).Concat(_extraResources)
             .Select(name => App.ResourceNotifications.WaitForResourceHealthyAsync(name, cts.Token)));
     }
 

@@ -115,14 +115,15 @@ public sealed class ReplicaTests(InfrastructureFixture infra)
                 .Select(v => new ModelPromoted(name, v, v == 1 ? null : v - 1, artifacts[v % 2], "test", null, [], Guid.NewGuid(), start.AddSeconds(v == 4 ? 60 : v), "gate"))
                 .OrderBy(_ => Random.Shared.Next()).ToList();
             await Task.WhenAll(promotions.Select(p => bus.Publish(p)));
-            await Eventually.UntilAsync(async () => await Broker.QueueDepthAsync(messaging, "serve-champions") == 0, TimeSpan.FromSeconds(30), "every promotion consumed",
-                TimeSpan.FromMilliseconds(100));
-            var consumed = DateTime.UtcNow;
-            foreach (var replica in new[] { a, b })
+            var served = await Task.WhenAll(new[] { a, b }.Select(async replica =>
+            {
                 await LoopData.PollAsync(replica.Client, $"models/{name}",
-                    m => m.GetProperty("champion") is { ValueKind: JsonValueKind.Object } c && c.GetProperty("version").GetInt32() == 4, seconds: 30);
-            var caughtUp = DateTime.UtcNow - consumed;
-            Assert.True(caughtUp < TimeSpan.FromSeconds(5), $"the second replica served the last promotion {caughtUp.TotalSeconds:0.0} s after it was consumed");
+                    m => m.GetProperty("champion") is { ValueKind: JsonValueKind.Object } c && c.GetProperty("version").GetInt32() == 4, seconds: 60);
+                return DateTime.UtcNow;
+            }));
+            // The replica that consumed it serves it at once; the other catches up at its next sync with servingdb.
+            var caughtUp = (served.Max() - served.Min()).Duration();
+            Assert.True(caughtUp < TimeSpan.FromSeconds(6), $"the second replica served the last promotion {caughtUp.TotalSeconds:0.0} s after the first");
             foreach (var replica in new[] { a, b })
             {
                 using var response = await replica.Client.PostAsync($"models/{name}/predict", new StringContent(
