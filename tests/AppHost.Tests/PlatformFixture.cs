@@ -17,7 +17,7 @@ public class PlatformFixture : IAsyncLifetime
     public static readonly string[] PipelineModels = ["weather"];
     public static readonly string[] Databases = ["blobs", "ingestiondb", "validationdb", "trainingdb", "registrydb", "servingdb", "monitoringdb"];
 
-    static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(4);
+    readonly TimeSpan _startTimeout = TimeSpan.FromMinutes(4);
 
     readonly string _stateDir = Path.Combine(Path.GetTempPath(), "mlops-apphost-" + Guid.NewGuid().ToString("N")[..8]);
     readonly string[] _extraArgs;
@@ -29,11 +29,15 @@ public class PlatformFixture : IAsyncLifetime
     {
     }
 
-    /// <summary>A platform started with <paramref name="extraArgs"/> after the usual ones, healthy once <paramref name="extraResources"/> are too.</summary>
-    protected PlatformFixture(string[] extraArgs, string[] extraResources)
+    /// <summary>
+    /// A platform started with <paramref name="extraArgs"/> after the usual ones, healthy once <paramref name="extraResources"/>
+    /// are too, within <paramref name="startTimeout"/> (default 4 minutes).
+    /// </summary>
+    protected PlatformFixture(string[] extraArgs, string[] extraResources, TimeSpan? startTimeout = null)
     {
         _extraArgs = extraArgs;
         _extraResources = extraResources;
+        _startTimeout = startTimeout ?? _startTimeout;
     }
 
     public DistributedApplication App => _app ?? throw new InvalidOperationException("the platform is not started");
@@ -73,7 +77,7 @@ public class PlatformFixture : IAsyncLifetime
             "--AppHost:Demo:Pause=0",
             .. _extraArgs,
         ];
-        using var cts = new CancellationTokenSource(StartTimeout);
+        using var cts = new CancellationTokenSource(_startTimeout);
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(
             new DistributedApplicationTestingBuilderOptions { EnableDashboard = true }, args, cts.Token);
         // Resource output (every service's console) is in the dashboard and the AppHost's own run; the test log keeps warnings.
@@ -90,7 +94,7 @@ public class PlatformFixture : IAsyncLifetime
     public async Task WaitAllHealthyAsync(CancellationToken ct = default)
     {
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        cts.CancelAfter(StartTimeout);
+        cts.CancelAfter(_startTimeout);
         await Task.WhenAll(Services.Concat(Servers).Concat(Databases).Concat(_extraResources)
             .Select(name => App.ResourceNotifications.WaitForResourceHealthyAsync(name, cts.Token)));
     }

@@ -1,10 +1,13 @@
+using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
 using System.Net.Http.Json;
 using System.Text.Json;
 
 namespace MlOps.Tests.AppHost;
 
 /// <summary>The platform with two processes of Validation, Training, Serving and Monitoring (<c>AppHost:Replicas=2</c>).</summary>
-public sealed class ReplicaPlatformFixture() : PlatformFixture(["--AppHost:Replicas=2"], Replicas)
+/// <remarks>Ten service processes start on the same cores as six: a longer start timeout.</remarks>
+public sealed class ReplicaPlatformFixture() : PlatformFixture(["--AppHost:Replicas=2"], Replicas, TimeSpan.FromMinutes(8))
 {
     public static readonly string[] Replicas = ["validation-2", "training-2", "serving-2", "monitoring-2"];
 }
@@ -85,5 +88,47 @@ public sealed class ReplicaTests(ReplicaPlatformFixture platform)
             last = now;
         }
         return last;
+    }
+}
+
+/// <summary>The replicas the AppHost declares for <c>AppHost:Replicas</c>, inspected without starting the platform.</summary>
+public sealed class ReplicaCompositionTests
+{
+    static async Task<IDistributedApplicationTestingBuilder> ModelAsync(params string[] args) =>
+        await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(
+            [$"--AppHost:StateDir={Path.Combine(Path.GetTempPath(), "mlops-model-" + Guid.NewGuid().ToString("N")[..8])}", .. args]);
+
+    [Fact]
+    public async Task Replicas_run_on_their_own_ports_under_their_service_with_its_database_and_queues_and_Ingestion_and_Registry_only_when_named()
+    {
+        await using var builder = await ModelAsync("--AppHost:Replicas=2", "--AppHost:Replicas:training=3", "--AppHost:Replicas:ingestion=2");
+        var executables = builder.Resources.OfType<ExecutableResource>().Select(r => r.Name).ToHashSet();
+        string[] replicas = ["ingestion-2", "validation-2", "training-2", "training-3", "serving-2", "monitoring-2"];
+        Assert.Subset(executables, replicas.ToHashSet());
+        Assert.DoesNotContain("registry-2", executables);
+        Assert.DoesNotContain("validation-3", executables);
+        var ports = new Dictionary<string, int>();
+        foreach (var name in PlatformFixture.Services.Where(executables.Contains).Concat(replicas))
+        {
+            var resource = (ExecutableResource)builder.Resources.Single(r => r.Name == name);
+            ports[name] = resource.Annotations.OfType<EndpointAnnotation>().Single(e => e.Name == "http").Port!.Value;
+            var service = name.Split('-')[0];
+            var waits = resource.Annotations.OfType<WaitAnnotation>().Select(w => w.Resource.Name).ToHashSet();
+            Assert.Superset(new HashSet<string> { "messaging", $"{service}db", "blobs" }, waits);
+            if (name != service)
+                Assert.Contains(resource.Annotations.OfType<ResourceRelationshipAnnotation>(), r => r.Type == "Parent" && r.Resource.Name == service);
+        }
+        // The documented port plus 100 per replica.
+        Assert.Equal(5202, ports["validation-2"]);
+        Assert.Equal(5303, ports["training-3"]);
+        Assert.Equal(5201, ports["ingestion-2"]);
+        Assert.Equal(ports.Count, ports.Values.Distinct().Count());
+    }
+
+    [Fact]
+    public async Task By_default_every_service_runs_once()
+    {
+        await using var builder = await ModelAsync();
+        Assert.DoesNotContain(builder.Resources, r => r is ExecutableResource && r.Name.EndsWith("-2", StringComparison.Ordinal));
     }
 }
