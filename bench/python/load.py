@@ -6,7 +6,7 @@ each Validation replica), then posts one batch every 60/RATE seconds for DURATIO
 datasets. Each batch is ROWS rows of the real CSV, cycled from a random offset, with the numeric columns jittered by a
 seeded random amount, so every batch has distinct content (none is deduplicated). Every 5 s it samples the broker's
 queue depths (rabbitmqctl on the AppHost's private node) and the RSS of each service process. When the posting ends it
-waits up to 5 min for every batch to be decided, then prints one JSON object: throughput offered and achieved
+waits up to DRAIN_SECONDS (default 300) for every batch to be decided, then prints one JSON object: throughput offered and achieved
 (batches/min, rows/s of decided batches over the posting window and the drain), post -> decided latency percentiles
 (Ingestion's `decidedAt` minus the client's post time; same machine clock), and the depth and memory series.
 """
@@ -150,7 +150,7 @@ def main():
                             out[b["batchId"]] = b
             return out
 
-        deadline = time.time() + 300
+        deadline = time.time() + float(os.environ.get("DRAIN_SECONDS", "300"))
         while True:
             done = decided()
             if len(done) >= len(posted) or time.time() > deadline:
