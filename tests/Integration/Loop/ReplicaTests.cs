@@ -139,33 +139,4 @@ public sealed class ReplicaTests(InfrastructureFixture infra)
         }
     }
 
-    [Fact]
-    public async Task With_Messaging_QueueType_quorum_two_replicas_declare_quorum_queues_and_share_them()
-    {
-        var vhost = "quorum-" + Guid.NewGuid().ToString("N")[..8];
-        var messaging = await infra.CreateVirtualHostAsync(vhost);
-        var blobs = await infra.CreateDatabaseAsync("blobs");
-        await using var blobData = NpgsqlDataSource.Create(blobs);
-        await PostgresBlobStore.EnsureSchemaAsync(blobData, CancellationToken.None);
-        var env = new Dictionary<string, string>
-        {
-            ["ConnectionStrings__messaging"] = messaging,
-            ["ConnectionStrings__blobs"] = blobs,
-            ["ConnectionStrings__servingdb"] = await infra.CreateDatabaseAsync("servingdb"),
-            ["Messaging__QueueType"] = "quorum",
-        };
-        // Both at once: each declares the queues; the second declaration must agree with the first.
-        var starting = new[] { ServiceProcess.StartAsync("Serving", env), ServiceProcess.StartAsync("Serving", env) };
-        await using var a = await starting[0];
-        await using var b = await starting[1];
-
-        var queues = (await infra.RabbitCtlAsync("list_queues", "-p", vhost, "-q", "name", "type"))
-            .Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Split('\t', ' ')).Where(p => p.Length >= 2)
-            .ToDictionary(p => p[0], p => p[^1].Trim());
-        // Serving's own endpoints and the subscriber queues it binds for every event (other services' included).
-        foreach (var queue in new[] { EventTopology.ServeChampions, EventTopology.ApplyServingPolicy, EventTopology.ValidateBatch, EventTopology.MonitorPredictions })
-            Assert.Equal("quorum", queues.GetValueOrDefault(queue));
-        Assert.True((await a.Client.GetAsync("health")).IsSuccessStatusCode);
-        Assert.True((await b.Client.GetAsync("health")).IsSuccessStatusCode);
-    }
 }
