@@ -34,6 +34,6 @@ done
 if [ "$(echo $REPLICAS | wc -w)" -gt 1 ]; then
   echo "replicas  offered/min  achieved/min  rows/s  p50 s  p95 s  drain s" >&2
   for n in $REPLICAS; do
-    python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); l=r["postToDecidedSeconds"]; print(f"{r[\"validationReplicas\"]:>8}  {r[\"offeredBatchesPerMinute\"]:>11}  {r[\"achievedBatchesPerMinute\"]:>12}  {r[\"achievedRowsPerSecond\"]:>6}  {l[\"p50\"]}  {l[\"p95\"]}  {r[\"secondsToDrain\"]}")' "$OUT/replicas-$n.json" >&2
+    python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); l=r["postToDecidedSeconds"]; print("{:>8}  {:>11}  {:>12}  {:>6}  {}  {}  {}".format(r["validationReplicas"], r["offeredBatchesPerMinute"], r["achievedBatchesPerMinute"], r["achievedRowsPerSecond"], l["p50"], l["p95"], r["secondsToDrain"]))' "$OUT/replicas-$n.json" >&2
   done
 fi
