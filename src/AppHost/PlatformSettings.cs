@@ -56,7 +56,7 @@ public sealed record PlatformSettings(string StateDir, bool FreePorts, IConfigur
             section.GetSection("Ports"),
             builder.Configuration.GetConnectionString("messaging"),
             builder.Configuration.GetConnectionString("postgres"),
-            section.GetValue("Containers", false));
+            section.GetValue("Containers", false)) { ReplicaCounts = section.GetSection("Replicas") };
     }
 
     /// <summary>A service's port: <c>AppHost:Ports:&lt;name&gt;</c>, else a free one with <c>AppHost:FreePorts</c>, else the documented default.</summary>
@@ -66,6 +66,32 @@ public sealed record PlatformSettings(string StateDir, bool FreePorts, IConfigur
         : defaultPort;
 
     public int? ServerPort(string name) => Ports.GetValue<int?>(name);
+
+    /// <summary>The services that run with <c>AppHost:Replicas</c> replicas; the others run once unless named on their own.</summary>
+    public static readonly IReadOnlySet<string> Scalable = new HashSet<string>(StringComparer.Ordinal) { "validation", "training", "serving", "monitoring" };
+
+    /// <summary>
+    /// How many processes run a service: <c>AppHost:Replicas:&lt;name&gt;</c>, else <c>AppHost:Replicas</c> for the
+    /// <see cref="Scalable"/> services, else 1.
+    /// </summary>
+    public int Replicas(string name)
+    {
+        var count = ReplicaCounts?.GetValue<int?>(name) ?? (Scalable.Contains(name) && int.TryParse(ReplicaCounts?.Value, out var all) ? all : 1);
+        return count >= 1 ? count
+            : throw new InvalidOperationException($"AppHost:Replicas{(ReplicaCounts?[name] is null ? "" : ":" + name)} must be at least 1 (it is {count}).");
+    }
+
+    /// <summary>
+    /// The resource name and port of each process of a service: the first is the service itself (<c>validation</c>), the
+    /// others <c>validation-2</c>, <c>validation-3</c> … on <c>AppHost:Ports:validation-2</c>, else a free port with
+    /// <c>AppHost:FreePorts</c>, else the documented port plus 100 per replica (5202, 5302 …).
+    /// </summary>
+    public IReadOnlyList<(string Name, int Port)> Instances(string name, int defaultPort) =>
+        [.. Enumerable.Range(1, Replicas(name)).Select(i => i == 1
+            ? (name, ServicePort(name, defaultPort))
+            : ($"{name}-{i}", ServicePort($"{name}-{i}", defaultPort + 100 * (i - 1))))];
+
+    internal IConfigurationSection? ReplicaCounts { get; init; }
 
     /// <summary>
     /// The platform's API key: <c>AppHost:ApiKey</c> when configured, else the one generated at the first start and

@@ -16,17 +16,25 @@ var blobs = postgres.Database("blobs");
 // The ML on the dashboard: models under Registry, ops commands, pipelines applied from files, the demo (Models/).
 var ops = builder.AddOpsConsole(settings, key, apiKey);
 
+// A service runs as AppHost:Replicas processes (docs/scale-out.md): replicas share its database and its queues
+// (competing consumers); the ops console talks to the first, whose admin API answers for the shared queues.
 void Service<TProject>(string name, int defaultPort) where TProject : IProjectMetadata, new()
 {
     var database = postgres.Database($"{name}db");
-    var port = settings.ServicePort(name, defaultPort);
-    var service = builder.AddService<TProject>(name, port)
-        .WithReference(messaging).WaitFor(messaging)
-        .WithReference(database).WaitFor(database)
-        .WithReference(blobs).WaitFor(blobs)
-        .WithEnvironment("Security__ApiKey", apiKey)
-        .WithRestartOnFailure();
-    ops.Service(name, port, service);
+    IResourceBuilder<ExecutableResource>? first = null;
+    foreach (var (instance, port) in settings.Instances(name, defaultPort))
+    {
+        var service = builder.AddService<TProject>(instance, port)
+            .WithReference(messaging).WaitFor(messaging)
+            .WithReference(database).WaitFor(database)
+            .WithReference(blobs).WaitFor(blobs)
+            .WithEnvironment("Security__ApiKey", apiKey)
+            .WithRestartOnFailure();
+        if (first is null)
+            ops.Service(name, port, first = service);
+        else
+            service.WithParentRelationship(first);
+    }
 }
 
 Service<Projects.Ingestion>("ingestion", 5101);

@@ -32,9 +32,10 @@ public sealed class ServingOptions
 
     /// <summary>
     /// How often the served models are compared with servingdb, so a champion whose artifact could not be loaded is
-    /// retried and replicas that did not receive a promotion catch up.
+    /// retried and replicas that did not receive a promotion catch up. Replicas compete for <c>ModelPromoted</c> (one
+    /// queue), so this bounds how long the others serve the previous champion: short, as the query is one row per model.
     /// </summary>
-    public TimeSpan ChampionSyncInterval { get; set; } = TimeSpan.FromSeconds(10);
+    public TimeSpan ChampionSyncInterval { get; set; } = TimeSpan.FromSeconds(2);
 
     /// <summary>Regression shadow outputs agree with the champion's when within this relative difference.</summary>
     public double ShadowRegressionTolerance { get; set; } = 0.01;

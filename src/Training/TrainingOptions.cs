@@ -7,6 +7,12 @@ public sealed class TrainingOptions
     /// <summary>How often the worker looks for due runs when nothing signalled one (a cooldown ending, another replica's request).</summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// How often runs left running by a process that is gone (crashed, killed, its machine lost) are queued again; also
+    /// done at start-up. A run another live replica is training is never touched (<see cref="Runs.RunLease"/>).
+    /// </summary>
+    public TimeSpan InterruptedRunCheck { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>Threads one run may use; 0 means all cores. The artifact is byte-identical for any value.</summary>
     public int MaxDegreeOfParallelism { get; set; } = 1;
 

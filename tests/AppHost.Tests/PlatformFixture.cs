@@ -9,7 +9,7 @@ namespace MlOps.Tests.AppHost;
 /// The real AppHost, through Aspire's testing builder: private RabbitMQ and PostgreSQL in a temp state directory,
 /// the six services on free ports, and the Aspire dashboard on a free port. One per test collection.
 /// </summary>
-public sealed class PlatformFixture : IAsyncLifetime
+public class PlatformFixture : IAsyncLifetime
 {
     public static readonly string[] Services = ["ingestion", "validation", "training", "registry", "serving", "monitoring"];
     public static readonly string[] Servers = ["messaging", "postgres"];
@@ -17,10 +17,28 @@ public sealed class PlatformFixture : IAsyncLifetime
     public static readonly string[] PipelineModels = ["weather"];
     public static readonly string[] Databases = ["blobs", "ingestiondb", "validationdb", "trainingdb", "registrydb", "servingdb", "monitoringdb"];
 
-    static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(4);
+    readonly TimeSpan _startTimeout = TimeSpan.FromMinutes(4);
 
     readonly string _stateDir = Path.Combine(Path.GetTempPath(), "mlops-apphost-" + Guid.NewGuid().ToString("N")[..8]);
+    readonly string[] _extraArgs;
+    readonly string[] _extraResources;
     DistributedApplication? _app;
+
+    public PlatformFixture()
+        : this([], [])
+    {
+    }
+
+    /// <summary>
+    /// A platform started with <paramref name="extraArgs"/> after the usual ones, healthy once <paramref name="extraResources"/>
+    /// are too, within <paramref name="startTimeout"/> (default 4 minutes).
+    /// </summary>
+    protected PlatformFixture(string[] extraArgs, string[] extraResources, TimeSpan? startTimeout = null)
+    {
+        _extraArgs = extraArgs;
+        _extraResources = extraResources;
+        _startTimeout = startTimeout ?? _startTimeout;
+    }
 
     public DistributedApplication App => _app ?? throw new InvalidOperationException("the platform is not started");
 
@@ -57,8 +75,9 @@ public sealed class PlatformFixture : IAsyncLifetime
             // The demo in a hurry: a month per batch and request, no pauses (OpsConsoleTests start it).
             "--AppHost:Demo:Days=30",
             "--AppHost:Demo:Pause=0",
+            .. _extraArgs,
         ];
-        using var cts = new CancellationTokenSource(StartTimeout);
+        using var cts = new CancellationTokenSource(_startTimeout);
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(
             new DistributedApplicationTestingBuilderOptions { EnableDashboard = true }, args, cts.Token);
         // Resource output (every service's console) is in the dashboard and the AppHost's own run; the test log keeps warnings.
@@ -75,8 +94,8 @@ public sealed class PlatformFixture : IAsyncLifetime
     public async Task WaitAllHealthyAsync(CancellationToken ct = default)
     {
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        cts.CancelAfter(StartTimeout);
-        await Task.WhenAll(Services.Concat(Servers).Concat(Databases)
+        cts.CancelAfter(_startTimeout);
+        await Task.WhenAll(Services.Concat(Servers).Concat(Databases).Concat(_extraResources)
             .Select(name => App.ResourceNotifications.WaitForResourceHealthyAsync(name, cts.Token)));
     }
 

@@ -87,9 +87,21 @@ public sealed partial class OpsConsole
             var notifications = services.GetRequiredService<ResourceNotificationService>();
             var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger("MlOps.AppHost.OpsConsole");
             var resourceLogs = services.GetRequiredService<ResourceLoggerService>();
+            // States are kept by resource id, which is not always the name (the orchestrator may add a suffix, as it does
+            // when a service has replicas): look the id up on the resource.
+            var ids = new System.Collections.Concurrent.ConcurrentDictionary<string, string>(StringComparer.Ordinal);
+            Run(async () =>
+            {
+                await foreach (var e in notifications.WatchAsync(stopping))
+                {
+                    if (_services.TryGetValue(e.Resource.Name, out var service) && service.Resource == e.Resource)
+                        ids[e.Resource.Name] = e.ResourceId;
+                }
+            }, logger, stopping);
+            string Id(string name) => ids.GetValueOrDefault(name, name);
             bool Healthy(string name) =>
-                notifications.TryGetCurrentState(name, out var s) && s.Snapshot.State?.Text == KnownResourceStates.Running && s.Snapshot.HealthStatus == Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Healthy;
-            string? RegistryId() => notifications.TryGetCurrentState("registry", out var s) ? s.ResourceId : null;
+                notifications.TryGetCurrentState(Id(name), out var s) && s.Snapshot.State?.Text == KnownResourceStates.Running && s.Snapshot.HealthStatus == Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Healthy;
+            string? RegistryId() => notifications.TryGetCurrentState(Id("registry"), out var s) ? s.ResourceId : null;
 
             var watcher = new ModelWatcher(_api, notifications, declared, runTime.Resource, RegistryId, name => _applied.ContainsKey(name), logger);
             var parked = new ParkedMessages(_api, notifications, _services.ToDictionary(s => s.Key, s => (IResource)s.Value.Resource), logger);

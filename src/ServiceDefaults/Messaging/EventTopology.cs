@@ -68,14 +68,15 @@ public static class EventTopology
         .SelectMany(s => s.Events.Select(e => (Event: e, s.Endpoint)))
         .ToLookup(x => x.Event, x => x.Endpoint);
 
-    internal static void DeclareSubscriptions(IRabbitMqBusFactoryConfigurator cfg)
+    /// <param name="quorum">Declare the queues as quorum queues (<c>Messaging:QueueType=quorum</c>), as the consumers' own declarations do.</param>
+    internal static void DeclareSubscriptions(IRabbitMqBusFactoryConfigurator cfg, bool quorum = false)
     {
         var route = typeof(EventTopology).GetMethod(nameof(Route), System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Static)!;
         foreach (var group in Routes)
-            route.MakeGenericMethod(group.Key).Invoke(null, [cfg, group.ToArray()]);
+            route.MakeGenericMethod(group.Key).Invoke(null, [cfg, group.ToArray(), quorum]);
     }
 
-    static void Route<T>(IRabbitMqBusFactoryConfigurator cfg, string[] queues)
+    static void Route<T>(IRabbitMqBusFactoryConfigurator cfg, string[] queues, bool quorum)
         where T : class
     {
         // The queue is bound to the event's own exchange. (BindQueue(queue, queue) would only bind it to an exchange of
@@ -85,7 +86,11 @@ public static class EventTopology
         cfg.Publish<T>(p =>
         {
             foreach (var queue in queues)
-                p.BindQueue(eventExchange, queue);
+                p.BindQueue(eventExchange, queue, b =>
+                {
+                    if (quorum)
+                        b.SetQuorumQueue();
+                });
         });
     }
 }

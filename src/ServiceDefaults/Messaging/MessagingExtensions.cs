@@ -60,10 +60,19 @@ public static class MessagingExtensions
         builder.Services.AddSingleton(endpoint);
         builder.Services.AddSingleton<ServiceEndpoints>();
         builder.Services.AddSingleton<ErrorQueues>();
+        var quorum = MessagingOptions.Quorum(builder.Configuration[$"{MessagingOptions.Section}:QueueType"]);
         builder.Services.AddMassTransit(x =>
         {
             x.SetKebabCaseEndpointNameFormatter();
             consumers?.Invoke(x);
+            if (quorum)
+            {
+                x.AddConfigureEndpointsCallback((_, cfg) =>
+                {
+                    if (cfg is IRabbitMqReceiveEndpointConfigurator rabbit)
+                        rabbit.SetQuorumQueue();
+                });
+            }
             x.UsingRabbitMq((context, cfg) =>
             {
                 cfg.Host(endpoint.Host, endpoint.Port, endpoint.VirtualHost, h =>
@@ -72,7 +81,7 @@ public static class MessagingExtensions
                     h.Password(endpoint.Password);
                     h.PublisherConfirmation = true;
                 });
-                EventTopology.DeclareSubscriptions(cfg);
+                EventTopology.DeclareSubscriptions(cfg, quorum);
                 cfg.ConfigureEndpoints(context);
             });
         });

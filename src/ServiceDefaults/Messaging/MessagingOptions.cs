@@ -18,6 +18,21 @@ public sealed class MessagingOptions
     /// <summary>Retries of any other failure (a bug, bad data) before the error queue. <see cref="PermanentException"/> is never retried.</summary>
     public int FaultRetries { get; set; } = 3;
 
+    /// <summary>
+    /// <c>classic</c> (the default) or <c>quorum</c>: the type of the durable queues the service declares (its consumers'
+    /// queues and the subscriber queues it binds at start-up). Quorum queues are replicated across the nodes of a RabbitMQ
+    /// cluster (docs/scale-out.md). A queue's type is fixed when it is first declared: switch on a new virtual host.
+    /// </summary>
+    public string QueueType { get; set; } = "classic";
+
+    /// <summary>True for <c>Messaging:QueueType=quorum</c>; fails naming the key for any value but classic or quorum.</summary>
+    internal static bool Quorum(string? queueType) => queueType?.Trim().ToLowerInvariant() switch
+    {
+        null or "" or "classic" => false,
+        "quorum" => true,
+        _ => throw new InvalidOperationException($"Messaging:QueueType must be classic or quorum (it is '{queueType}')."),
+    };
+
     /// <summary>How often the error-queue depth and outbox backlog gauges ask the broker and the database.</summary>
     public TimeSpan GaugeInterval { get; set; } = TimeSpan.FromSeconds(15);
 

@@ -64,6 +64,15 @@ public sealed class LoopServices : IAsyncDisposable
         return new LoopServices(await training, trainingEnv, await registry, blobData, bus);
     }
 
+    /// <summary>A second Training process on the same database and queues (a replica), with <paramref name="settings"/> over the usual ones.</summary>
+    public Task<ServiceProcess> StartTrainingReplicaAsync(IDictionary<string, string>? settings = null)
+    {
+        var env = new Dictionary<string, string>(_trainingEnv);
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+            env[key] = value;
+        return ServiceProcess.StartAsync("Training", env);
+    }
+
     /// <summary>Kills Training (no graceful shutdown: a crash), runs <paramref name="whileDown"/>, then starts it again on the same database.</summary>
     public async Task CrashTrainingAsync(Func<Task>? whileDown = null)
     {
