@@ -137,6 +137,7 @@ public sealed class ColumnProfile
 
     public void AddCategory(string value, long count = 1)
     {
+        value = Storable(value);
         if (Categories.TryGetValue(value, out var n))
             Categories[value] = n + count;
         else if (Categories.Count < CategoryLimit)
@@ -144,6 +145,12 @@ public sealed class ColumnProfile
         else
             Categories[OtherCategory] = Categories.GetValueOrDefault(OtherCategory) + count;
     }
+
+    /// <summary>
+    /// A category as profiles keep it: U+0000 (NUL) becomes U+FFFD. Profiles are stored in PostgreSQL (jsonb) and sent in
+    /// events, and neither can hold NUL; a batch with such a value is then profiled and decided like any other.
+    /// </summary>
+    public static string Storable(string value) => value.Contains('\0') ? value.Replace('\0', '\uFFFD') : value;
 
     /// <summary>A whole categorical column: codes index <paramref name="categories"/>, a negative code is missing.</summary>
     public void AddCodes(ReadOnlySpan<int> codes, IReadOnlyList<string> categories)
@@ -210,8 +217,9 @@ public sealed class ColumnProfile
             Edges = [.. later.Edges];
             Bins = [.. later.Bins!];
         }
-        foreach (var (value, count) in later.Categories)
+        foreach (var (category, count) in later.Categories)
         {
+            var value = Storable(category);
             if (Categories.ContainsKey(value) || Categories.Count < CategoryLimit)
                 Categories[value] = Categories.GetValueOrDefault(value) + count;
             else

@@ -98,6 +98,22 @@ public sealed class BadInputTests(InfrastructureFixture infra)
     }
 
     [Fact]
+    public async Task A_nul_inside_values_is_decided_like_any_other_batch_not_retried_forever()
+    {
+        // PostgreSQL's jsonb cannot hold U+0000: a category holding it once made every attempt to store the batch's
+        // profile fail, so the batch was retried and parked instead of decided.
+        var slice = await infra.SliceAsync();
+        var dataset = Dataset();
+        using var content = new StringContent("city,n\nSeat\u0000tle,1\nNew York,2\nSeat\u0000tle,3\n", Encoding.UTF8, "text/csv");
+
+        var (status, body) = await PostAsync(slice.Ingestion, dataset, content);
+        Assert.Equal(HttpStatusCode.Accepted, status);
+        var batch = await Batches.WaitAsync(slice, body.GetProperty("batchId").GetGuid(), dataset);
+
+        Assert.Contains(batch.GetProperty("status").GetString(), new[] { "validated", "rejected" });
+    }
+
+    [Fact]
     public async Task Ndjson_escaping_half_a_surrogate_pair_is_stored_and_rejected_naming_the_line_not_a_500()
     {
         // Found by the API fuzz test (tests/Integration/Fuzz): reading such a key or string threw, and the answer was a 500.
