@@ -67,9 +67,7 @@ public sealed class FaultTests(PlatformFixture platform)
         var undecided = (await BatchesAsync(client, dataset)).Count(b => Status(b) == "arrived");
         Assert.True(undecided > 0, "every batch was decided before the crash: the test would not show anything");
 
-        await platform.WaitForStateAsync("validation", s => s is "Running", TimeSpan.FromSeconds(90));
-        await platform.WaitAllHealthyAsync();
-        Assert.NotEqual(pid, platform.ProcessId("validation"));
+        await RestartedAsync("validation", pid);
         await AssertEachDecidedOnceAsync(dataset, accepted);
     }
 
@@ -93,8 +91,7 @@ public sealed class FaultTests(PlatformFixture platform)
         Processes.Crash(trainingPid);
         var runId = running.GetProperty("runId").GetGuid();
 
-        await platform.WaitForStateAsync("training", s => s is "Running", TimeSpan.FromSeconds(90));
-        Assert.NotEqual(trainingPid, platform.ProcessId("training"));
+        await RestartedAsync("training", trainingPid);
         // The restarted service takes the interrupted run up again; the moment it succeeds, its ModelTrained is on its
         // way to the Registry, which crashes then.
         var registryPid = platform.ProcessId("registry");
@@ -114,9 +111,7 @@ public sealed class FaultTests(PlatformFixture platform)
         Assert.True(Status(finished) == "succeeded", $"the resumed run did not succeed: {finished}");
         Assert.True(finished.GetProperty("attempts").GetInt32() >= 2, $"the run was not taken up again: {finished}");
 
-        await platform.WaitForStateAsync("registry", s => s is "Running", TimeSpan.FromSeconds(90));
-        await platform.WaitAllHealthyAsync();
-        Assert.NotEqual(registryPid, platform.ProcessId("registry"));
+        await RestartedAsync("registry", registryPid);
         var versions = await Until(async () =>
         {
             using var response = await registry.GetAsync($"/models/{model}/versions");
@@ -176,10 +171,8 @@ public sealed class FaultTests(PlatformFixture platform)
         var killedAt = DateTimeOffset.UtcNow;
         Processes.Crash(servingPid);
 
-        await platform.WaitForStateAsync("serving", s => s is "Running", TimeSpan.FromSeconds(90));
-        await platform.WaitAllHealthyAsync();
+        await RestartedAsync("serving", servingPid);
         var healthyAt = DateTimeOffset.UtcNow;
-        Assert.NotEqual(servingPid, platform.ProcessId("serving"));
         await Until(() => Task.FromResult(answers.Any(a => a.Sent > healthyAt && a.Version == target) ? true : (bool?)null), Settle, $"predictions by v{target}");
         await Task.Delay(TimeSpan.FromSeconds(1));
         await stop.CancelAsync();
@@ -192,7 +185,7 @@ public sealed class FaultTests(PlatformFixture platform)
         var list = answers.ToList();
         Assert.DoesNotContain(list, a => a.Version is null && (a.Answered < killedAt || a.Sent > healthyAt));
         var firstNew = list.First(a => a.Version == target).Answered;
-        Assert.DoesNotContain(list, a => a.Sent > firstNew && a.Version != target);
+        Assert.DoesNotContain(list, a => a.Sent > firstNew && a.Version is { } v && v != target);
 
         // Every window Serving wrote is logged once; only predictions answered shortly before the crash may be missing.
         await Task.Delay(TimeSpan.FromSeconds(8));
@@ -263,9 +256,9 @@ public sealed class FaultTests(PlatformFixture platform)
         });
         await Task.Delay(TimeSpan.FromSeconds(3));
 
-        var stopCommand = await platform.CommandAsync("postgres", KnownResourceCommands.StopCommand);
-        Assert.True(stopCommand.Success, stopCommand.Message);
         var stoppedAt = DateTime.UtcNow;
+        var stopCommand = await platform.CommandAsync("postgres", KnownResourceCommands.StopCommand);
+        Assert.True(stopCommand.Success, $"stop at {stoppedAt:HH:mm:ss.fff}, answered at {DateTime.UtcNow:HH:mm:ss.fff}: {stopCommand.Message}");
         await platform.WaitForStateAsync("postgres", s => KnownResourceStates.TerminalStates.Contains(s), TimeSpan.FromSeconds(60));
         // Stopped by the operator: its databases follow it, nothing restarts it, and a service that needs it says so.
         await Task.Delay(TimeSpan.FromSeconds(3));
@@ -345,6 +338,15 @@ public sealed class FaultTests(PlatformFixture platform)
     }
 
     // ---- helpers ----
+
+    /// <summary>Waits until the composition has started <paramref name="service"/> again after a crash (a new process) and every resource is healthy.</summary>
+    async Task RestartedAsync(string service, int crashedPid)
+    {
+        await Until(() => Task.FromResult(platform.Snapshot(service) is { State.Text: "Running" } snapshot
+            && snapshot.Properties.FirstOrDefault(p => p.Name == "executable.pid")?.Value?.ToString() is { } pid && pid != crashedPid.ToString() ? true : (bool?)null),
+            TimeSpan.FromSeconds(120), $"{service} started again", state: () => Task.FromResult($"state {platform.Snapshot(service).State?.Text}"));
+        await platform.WaitAllHealthyAsync();
+    }
 
     static string Id() => Guid.NewGuid().ToString("N")[..6];
 
