@@ -257,23 +257,38 @@ public sealed class FaultTests(PlatformFixture platform)
         await Task.Delay(TimeSpan.FromSeconds(3));
 
         var stoppedAt = DateTime.UtcNow;
-        var stopCommand = await platform.CommandAsync("postgres", KnownResourceCommands.StopCommand);
-        Assert.True(stopCommand.Success, $"stop at {stoppedAt:HH:mm:ss.fff}, answered at {DateTime.UtcNow:HH:mm:ss.fff}: {stopCommand.Message}");
-        await platform.WaitForStateAsync("postgres", s => KnownResourceStates.TerminalStates.Contains(s), TimeSpan.FromSeconds(60));
-        // Stopped by the operator: its databases follow it, nothing restarts it, and a service that needs it says so.
-        await Task.Delay(TimeSpan.FromSeconds(3));
-        Assert.Contains(platform.Snapshot("postgres").State?.Text, KnownResourceStates.TerminalStates);
-        Assert.NotEqual(KnownResourceStates.Running, platform.Snapshot("ingestiondb").State?.Text);
-        using (var health = await client.GetAsync("/health"))
-            Assert.Equal(HttpStatusCode.ServiceUnavailable, health.StatusCode);
-        var remaining = TimeSpan.FromMinutes(2) - (DateTime.UtcNow - stoppedAt);
-        if (remaining > TimeSpan.Zero)
-            await Task.Delay(remaining);
-        Assert.Contains(platform.Snapshot("postgres").State?.Text, KnownResourceStates.TerminalStates);
-
-        var startCommand = await platform.CommandAsync("postgres", KnownResourceCommands.StartCommand);
-        Assert.True(startCommand.Success, startCommand.Message);
-        await platform.WaitAllHealthyAsync();
+        try
+        {
+            var stopCommand = await platform.CommandAsync("postgres", KnownResourceCommands.StopCommand);
+            if (!stopCommand.Success)
+            {
+                // The orchestrator gives a stop 15 s, signal included. On a starved machine PostgreSQL's shutdown
+                // checkpoint has been seen to outlast that: the server still stops, the command reports a failure.
+                await Until(() => Task.FromResult(KnownResourceStates.TerminalStates.Contains(platform.Snapshot("postgres").State?.Text) ? true : (bool?)null),
+                    TimeSpan.FromSeconds(60), "PostgreSQL stopped after a stop command that timed out",
+                    state: () => Task.FromResult($"stop at {stoppedAt:HH:mm:ss.fff}: {stopCommand.Message}; state {platform.Snapshot("postgres").State?.Text}"));
+            }
+            await platform.WaitForStateAsync("postgres", s => KnownResourceStates.TerminalStates.Contains(s), TimeSpan.FromSeconds(60));
+            // Stopped by the operator: its databases follow it, nothing restarts it, and a service that needs it says so.
+            await Task.Delay(TimeSpan.FromSeconds(3));
+            Assert.Contains(platform.Snapshot("postgres").State?.Text, KnownResourceStates.TerminalStates);
+            Assert.NotEqual(KnownResourceStates.Running, platform.Snapshot("ingestiondb").State?.Text);
+            using (var health = await client.GetAsync("/health"))
+                Assert.Equal(HttpStatusCode.ServiceUnavailable, health.StatusCode);
+            var remaining = TimeSpan.FromMinutes(2) - (DateTime.UtcNow - stoppedAt);
+            if (remaining > TimeSpan.Zero)
+                await Task.Delay(remaining);
+            Assert.Contains(platform.Snapshot("postgres").State?.Text, KnownResourceStates.TerminalStates);
+        }
+        finally
+        {
+            if (platform.Snapshot("postgres").State?.Text != KnownResourceStates.Running)
+            {
+                var startCommand = await platform.CommandAsync("postgres", KnownResourceCommands.StartCommand);
+                Assert.True(startCommand.Success, startCommand.Message);
+            }
+            await platform.WaitAllHealthyAsync();
+        }
         Volatile.Write(ref restarted, true);
         await Until(() => Task.FromResult(Volatile.Read(ref acceptedAfterRestart) >= 3 ? true : (bool?)null), TimeSpan.FromSeconds(90), "posts accepted after the restart");
         await stop.CancelAsync();
