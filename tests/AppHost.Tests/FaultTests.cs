@@ -39,10 +39,8 @@ public sealed class FaultTests(PlatformFixture platform)
                 Processes.Crash(beam);
         });
 
-        await platform.WaitForStateAsync("messaging", s => s is not "Running", TimeSpan.FromSeconds(30));
-        await platform.WaitForStateAsync("messaging", s => s is "Running", TimeSpan.FromSeconds(120));
-        await platform.WaitAllHealthyAsync();
-        Assert.NotEqual(script, platform.ProcessId("messaging"));
+        // The posts outlast the outage on a slow machine: RabbitMQ may be back already.
+        await RestartedAsync("messaging", script);
         // While the bus was down the dashboard showed every service that uses it unhealthy, not green.
         Assert.All(PlatformFixture.Services, service => Assert.True(health.WasUnhealthy(service), $"{service} never showed unhealthy during the outage"));
 
