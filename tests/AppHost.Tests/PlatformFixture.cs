@@ -120,10 +120,11 @@ public class PlatformFixture : IAsyncLifetime
     public Task<ExecuteCommandResult> CommandAsync(string resource, string command) =>
         App.Services.GetRequiredService<ResourceCommandService>().ExecuteCommandAsync(resource, command);
 
-    public Task<ResourceEvent> WaitForStateAsync(string resource, Func<string?, bool> predicate, TimeSpan timeout)
+    public async Task<ResourceEvent> WaitForStateAsync(string resource, Func<string?, bool> predicate, TimeSpan timeout)
     {
+        // Awaited inside the using: the timeout must outlive the wait.
         using var cts = new CancellationTokenSource(timeout);
-        return App.ResourceNotifications.WaitForResourceAsync(resource, e => predicate(e.Snapshot.State?.Text), cts.Token);
+        return await App.ResourceNotifications.WaitForResourceAsync(resource, e => predicate(e.Snapshot.State?.Text), cts.Token);
     }
 
     public async Task DisposeAsync()

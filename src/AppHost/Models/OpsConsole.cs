@@ -160,8 +160,9 @@ public sealed partial class OpsConsole
                     await notifications.PublishUpdateAsync(resource, s => s with { State = new ResourceStateSnapshot("pipeline rejected", KnownResourceStateStyles.Error) });
                     pending.Remove(file);
                 }
-                catch (HttpRequestException e)
+                catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !ct.IsCancellationRequested)
                 {
+                    // Unreachable or too slow to answer (the client's timeout): tried again, as the other watchers do.
                     logger.LogDebug(e, "Pipeline {Pipeline} not applied yet", file.Name);
                 }
             }
