@@ -26,9 +26,7 @@ public sealed class ReplicaPlatformCollection : ICollectionFixture<ReplicaPlatfo
 [Collection(ReplicaPlatformCollection.Name)]
 public sealed class ReplicaTests(ReplicaPlatformFixture platform)
 {
-    // Fails: with replicas the pipeline files are never applied (the model row stays "waiting for the platform"); cause
-    // not found yet. Skipped so the collection does not start a platform for nothing.
-    [Fact(Skip = "With AppHost:Replicas=2 the ops console never applies the pipeline files; under investigation")]
+    [Fact]
     public async Task The_loop_passes_with_two_replicas_of_each_scalable_service_and_no_effect_is_doubled()
     {
         // The fixture waited for every replica to be healthy, as for every service.
