@@ -22,7 +22,6 @@ public static class BackgroundWatcherExtensions
             var logger = e.Services.GetRequiredService<ILogger<RestartWatcher>>();
             Run(() => e.Services.GetRequiredService<RestartWatcher>().RunAsync(stopping), logger, stopping);
             Run(() => DatabaseStates.RunAsync(e.Services, stopping), logger, stopping);
-            Run(() => DependencyHealth.RunAsync(e.Services, stopping), logger, stopping);
             return Task.CompletedTask;
         });
         return builder;
