@@ -37,6 +37,26 @@ public static class JsonBody
             throw new RequestProblemException(StatusCodes.Status400BadRequest, "Malformed JSON",
                 $"{subject} is not valid JSON: the string or key at byte {at} escapes half of a UTF-16 surrogate pair (e.g. \\ud800 without its low half).");
         }
+        if (HoldsNul(json.Span, depth) is { } nul)
+        {
+            document.Dispose();
+            throw new RequestProblemException(StatusCodes.Status400BadRequest, "Malformed JSON",
+                $"{subject} holds the character U+0000 (NUL) in the string or key at byte {nul}, which no value may hold.");
+        }
         return document;
+    }
+
+    /// <summary>The byte offset of the first string or key holding U+0000 (only possible escaped, as \u0000), or null.</summary>
+    static long? HoldsNul(ReadOnlySpan<byte> json, int depth)
+    {
+        if (json.IndexOf("u0000"u8) < 0)
+            return null;
+        var reader = new Utf8JsonReader(json, new JsonReaderOptions { MaxDepth = depth });
+        while (reader.Read())
+        {
+            if (reader.TokenType is (JsonTokenType.String or JsonTokenType.PropertyName) && reader.ValueIsEscaped && reader.GetString()!.Contains('\0'))
+                return reader.TokenStartIndex;
+        }
+        return null;
     }
 }
