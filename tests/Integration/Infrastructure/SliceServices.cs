@@ -19,21 +19,25 @@ public sealed class SliceServices : IAsyncDisposable
     public string IngestionDatabase => _ingestionEnv["ConnectionStrings__ingestiondb"];
     public ServiceProcess? Validation { get; private set; }
 
-    public static async Task<SliceServices> StartAsync(InfrastructureFixture infra)
+    /// <param name="messaging">The broker (e.g. a virtual host of the test's own); the shared test broker when null.</param>
+    /// <param name="settings">Extra settings for both services, as environment variables (<c>Messaging__QueueType</c> …).</param>
+    public static async Task<SliceServices> StartAsync(InfrastructureFixture infra, string? messaging = null, IDictionary<string, string>? settings = null)
     {
         var blobs = await infra.CreateDatabaseAsync("blobs");
         var ingestionEnv = new Dictionary<string, string>
         {
-            ["ConnectionStrings__messaging"] = infra.Messaging,
+            ["ConnectionStrings__messaging"] = messaging ?? infra.Messaging,
             ["ConnectionStrings__blobs"] = blobs,
             ["ConnectionStrings__ingestiondb"] = await infra.CreateDatabaseAsync("ingestiondb"),
         };
         var validationEnv = new Dictionary<string, string>
         {
-            ["ConnectionStrings__messaging"] = infra.Messaging,
+            ["ConnectionStrings__messaging"] = messaging ?? infra.Messaging,
             ["ConnectionStrings__blobs"] = blobs,
             ["ConnectionStrings__validationdb"] = await infra.CreateDatabaseAsync("validationdb"),
         };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+            ingestionEnv[key] = validationEnv[key] = value;
         var ingestion = ServiceProcess.StartAsync("Ingestion", ingestionEnv);
         var validation = ServiceProcess.StartAsync("Validation", validationEnv);
         return new SliceServices(ingestionEnv, await ingestion, await validation, validationEnv);
