@@ -161,13 +161,17 @@ public sealed partial class ApiFuzzTests
         };
         foreach (var (service, method, path, title) in checks)
         {
-            // A body that would itself be a 400 (or a 415): the name is checked before the body is read.
-            using var request = new HttpRequestMessage(method, path) { Content = method == HttpMethod.Get ? null : new StringContent("{", Encoding.UTF8, "application/json") };
-            using var response = await service.Client.SendAsync(request);
-            var problem = await ProblemAsync(response, HttpStatusCode.BadRequest);
-            Assert.Equal(title, problem.GetProperty("title").GetString());
-            Assert.Contains(MlOps.ServiceDefaults.Names.Rule, Detail(problem));
-            Assert.Contains(name, Detail(problem));
+            // A body that would itself be a 400, or a content type routing would answer with 415: the name is checked
+            // before the body or its type.
+            foreach (var contentType in method == HttpMethod.Get ? new string?[] { null } : ["application/json", "text/plain"])
+            {
+                using var request = new HttpRequestMessage(method, path) { Content = contentType is null ? null : new StringContent("{", Encoding.UTF8, contentType) };
+                using var response = await service.Client.SendAsync(request);
+                var problem = await ProblemAsync(response, HttpStatusCode.BadRequest);
+                Assert.Equal(title, problem.GetProperty("title").GetString());
+                Assert.Contains(MlOps.ServiceDefaults.Names.Rule, Detail(problem));
+                Assert.Contains(name, Detail(problem));
+            }
         }
     }
 
