@@ -60,11 +60,7 @@ public sealed class CatalogueTests(InfrastructureFixture infra)
     {
         var slice = await infra.SliceAsync();
         var dataset = Dataset();
-        var bus = Bus.Factory.CreateUsingRabbitMq(cfg => cfg.Host(new Uri(infra.Messaging.Replace("amqp://", "rabbitmq://").Replace("guest:guest@", "")), h =>
-        {
-            h.Username("guest");
-            h.Password("guest");
-        }));
+        var bus = Broker.Create(infra.Messaging);
         await bus.StartAsync();
         try
         {

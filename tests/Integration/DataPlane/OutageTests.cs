@@ -59,13 +59,7 @@ public sealed class TestBus : IAsyncDisposable
 
     public static async Task<TestBus> StartAsync(string messaging)
     {
-        var uri = new Uri(messaging);
-        var vhost = Uri.UnescapeDataString(uri.AbsolutePath.TrimStart('/'));
-        var bus = MassTransit.Bus.Factory.CreateUsingRabbitMq(cfg => cfg.Host(uri.Host, (ushort)uri.Port, vhost.Length == 0 ? "/" : vhost, h =>
-        {
-            h.Username("guest");
-            h.Password("guest");
-        }));
+        var bus = Broker.Create(messaging);
         await bus.StartAsync();
         return new TestBus(bus);
     }

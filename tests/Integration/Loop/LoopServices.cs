@@ -53,13 +53,7 @@ public sealed class LoopServices : IAsyncDisposable
             ["ConnectionStrings__blobs"] = blobs,
             ["ConnectionStrings__registrydb"] = await infra.CreateDatabaseAsync("registrydb"),
         });
-        var endpoint = RabbitMqEndpoint.Parse(messaging);
-        var bus = MassTransit.Bus.Factory.CreateUsingRabbitMq(cfg => cfg.Host(endpoint.Host, endpoint.Port, endpoint.VirtualHost, h =>
-        {
-            h.Username(endpoint.Username);
-            h.Password(endpoint.Password);
-            h.PublisherConfirmation = true;
-        }));
+        var bus = Broker.Create(messaging);
         await bus.StartAsync();
         return new LoopServices(await training, trainingEnv, await registry, blobData, bus);
     }

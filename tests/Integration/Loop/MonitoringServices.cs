@@ -46,22 +46,12 @@ public sealed class MonitoringServices : IAsyncDisposable
         var blobs = await infra.CreateDatabaseAsync("blobs");
         var blobData = NpgsqlDataSource.Create(blobs);
         await PostgresBlobStore.EnsureSchemaAsync(blobData, CancellationToken.None);
-        var endpoint = RabbitMqEndpoint.Parse(messaging);
         MonitoringServices? services = null;
-        var bus = MassTransit.Bus.Factory.CreateUsingRabbitMq(cfg =>
+        var bus = Broker.Create(messaging, cfg => cfg.ReceiveEndpoint("monitoring-tests-drift", e => e.Handler<DriftDetected>(c =>
         {
-            cfg.Host(endpoint.Host, endpoint.Port, endpoint.VirtualHost, h =>
-            {
-                h.Username(endpoint.Username);
-                h.Password(endpoint.Password);
-                h.PublisherConfirmation = true;
-            });
-            cfg.ReceiveEndpoint("monitoring-tests-drift", e => e.Handler<DriftDetected>(c =>
-            {
-                services!.Drifts.Enqueue(c.Message);
-                return Task.CompletedTask;
-            }));
-        });
+            services!.Drifts.Enqueue(c.Message);
+            return Task.CompletedTask;
+        })));
         await bus.StartAsync();
         var database = await infra.CreateDatabaseAsync("monitoringdb");
         var monitoring = await ServiceProcess.StartAsync("Monitoring", new Dictionary<string, string>

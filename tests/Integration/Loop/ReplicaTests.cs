@@ -86,13 +86,7 @@ public sealed class ReplicaTests(InfrastructureFixture infra)
         var starting = new[] { ServiceProcess.StartAsync("Serving", env), ServiceProcess.StartAsync("Serving", env) };
         await using var a = await starting[0];
         await using var b = await starting[1];
-        var endpoint = RabbitMqEndpoint.Parse(messaging);
-        var bus = MassTransit.Bus.Factory.CreateUsingRabbitMq(cfg => cfg.Host(endpoint.Host, endpoint.Port, endpoint.VirtualHost, h =>
-        {
-            h.Username(endpoint.Username);
-            h.Password(endpoint.Password);
-            h.PublisherConfirmation = true;
-        }));
+        var bus = Broker.Create(messaging);
         await bus.StartAsync();
         try
         {

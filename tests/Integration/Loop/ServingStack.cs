@@ -40,21 +40,11 @@ public sealed class ServingStack : IAsyncLifetime
         Blobs = new PostgresBlobStore(_blobData);
 
         // The observer's queue is bound before any service publishes, so no PredictionsLogged or FeedbackReceived is missed.
-        var endpoint = RabbitMqEndpoint.Parse(Messaging);
-        _bus = MassTransit.Bus.Factory.CreateUsingRabbitMq(cfg =>
+        _bus = Broker.Create(Messaging, cfg => cfg.ReceiveEndpoint("serving-tests-observer", e =>
         {
-            cfg.Host(endpoint.Host, endpoint.Port, endpoint.VirtualHost, h =>
-            {
-                h.Username(endpoint.Username);
-                h.Password(endpoint.Password);
-                h.PublisherConfirmation = true;
-            });
-            cfg.ReceiveEndpoint("serving-tests-observer", e =>
-            {
-                e.Handler<PredictionsLogged>(c => { Logged.Enqueue(c.Message); return Task.CompletedTask; });
-                e.Handler<FeedbackReceived>(c => { Feedback.Enqueue(c.Message); return Task.CompletedTask; });
-            });
-        });
+            e.Handler<PredictionsLogged>(c => { Logged.Enqueue(c.Message); return Task.CompletedTask; });
+            e.Handler<FeedbackReceived>(c => { Feedback.Enqueue(c.Message); return Task.CompletedTask; });
+        }));
         await _bus.StartAsync();
 
         _servingEnv = new Dictionary<string, string>
