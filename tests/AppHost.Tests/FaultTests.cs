@@ -28,20 +28,29 @@ public sealed class FaultTests(PlatformFixture platform)
         var dataset = "bus-kill-" + Id();
         var script = platform.ProcessId("messaging");
         var beam = Processes.Children(script).Single(pid => Processes.Name(pid) == "beam.smp");
+        await using var health = HealthLog.Start(platform);
 
         var accepted = new ConcurrentBag<Guid>();
         var posted = 0;
+        var killedAt = DateTime.MinValue;
         await Parallel.ForEachAsync(Enumerable.Range(0, 100), new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (i, _) =>
         {
             accepted.Add(await PostUntilAcceptedAsync(client, dataset, $"n,m\n{i},{i * 7 % 13}\n{i + 1},{i * 3 % 11}\n"));
             if (Interlocked.Increment(ref posted) == 20)
+            {
                 Processes.Crash(beam);
+                killedAt = DateTime.UtcNow;
+            }
         });
 
         // The posts outlast the outage on a slow machine: RabbitMQ may be back already.
         await RestartedAsync("messaging", script);
-        // Not asserted: that the dashboard showed the services unhealthy meanwhile. Aspire checks a healthy resource only
-        // every 30 s, and a node restarted within that time can leave them green (an open gap).
+        // While the bus was down the dashboard showed every service that uses it unhealthy, not green: each turned unhealthy
+        // before RabbitMQ was healthy again, and within 15 s of the crash (AppHost:HealthCheckInterval is 5 s; at Aspire's
+        // own 30 s they showed it 13 to 20 s after the crash, or not at all when the node was back sooner).
+        var back = health.Recovered("messaging") ?? throw new Xunit.Sdk.XunitException("RabbitMQ was never seen unhealthy and healthy again");
+        Assert.All(PlatformFixture.Services, service => Assert.True(health.FirstUnhealthy(service) is { } at && at <= back && at - killedAt < TimeSpan.FromSeconds(15),
+            $"{service} showed unhealthy at {health.FirstUnhealthy(service):HH:mm:ss.fff}; RabbitMQ was killed at {killedAt:HH:mm:ss.fff} and healthy again at {back:HH:mm:ss.fff}"));
 
         await AssertEachDecidedOnceAsync(dataset, accepted);
     }
@@ -555,4 +564,46 @@ public sealed class FaultTests(PlatformFixture platform)
         }
     }
 
+    /// <summary>When the app model (what the dashboard shows) first reported each resource unhealthy, and healthy again after.</summary>
+    sealed class HealthLog : IAsyncDisposable
+    {
+        readonly ConcurrentDictionary<string, DateTime> _unhealthy = new();
+        readonly ConcurrentDictionary<string, DateTime> _recovered = new();
+        readonly CancellationTokenSource _stop = new();
+        Task _watch = Task.CompletedTask;
+
+        public static HealthLog Start(PlatformFixture platform)
+        {
+            var log = new HealthLog();
+            log._watch = Task.Run(async () =>
+            {
+                try
+                {
+                    await foreach (var e in platform.App.ResourceNotifications.WatchAsync(log._stop.Token))
+                    {
+                        var name = e.Resource.Name;
+                        if (e.Snapshot.HealthStatus != HealthStatus.Healthy)
+                            log._unhealthy.TryAdd(name, DateTime.UtcNow);
+                        else if (e.Snapshot.State?.Text == "Running" && log._unhealthy.ContainsKey(name))
+                            log._recovered.TryAdd(name, DateTime.UtcNow);
+                    }
+                }
+                catch (OperationCanceledException)
+                {
+                }
+            });
+            return log;
+        }
+
+        public DateTime? FirstUnhealthy(string resource) => _unhealthy.TryGetValue(resource, out var at) ? at : null;
+
+        public DateTime? Recovered(string resource) => _recovered.TryGetValue(resource, out var at) ? at : null;
+
+        public async ValueTask DisposeAsync()
+        {
+            await _stop.CancelAsync();
+            await _watch;
+            _stop.Dispose();
+        }
+    }
 }
