@@ -12,7 +12,7 @@ CONNECTIONS=${CONNECTIONS:-32}
 PGBIN=/usr/lib/postgresql/15/bin
 WORK=$(mktemp -d /tmp/mlops-serving-bench.XXXXXX)
 port() { /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
-PG_PORT=$(port); RMQ_PORT=$(port); HTTP_PORT=$(port)
+PG_PORT=$(port); RMQ_PORT=$(port); DIST_PORT=$(port); HTTP_PORT=$(port)
 URL=http://127.0.0.1:$HTTP_PORT
 # POSTs need the platform's API key (Security:ApiKey); both the bare endpoint and predict go through the same check.
 API_KEY=bench-$RANDOM$RANDOM
@@ -50,14 +50,17 @@ as_pg "$PGBIN/initdb" -D "$WORK/pg/data" -A trust -U postgres -E UTF8 --no-local
 as_pg "$PGBIN/postgres" -D "$WORK/pg/data" -k "$WORK/pg" -p "$PG_PORT" -c listen_addresses=127.0.0.1 >"$WORK/pg.log" 2>&1 &
 PG_PID=$!
 echo '[].' > "$WORK/rabbitmq/plugins"
-RABBITMQ_NODENAME="bench$RMQ_PORT@localhost" RABBITMQ_NODE_IP_ADDRESS=127.0.0.1 RABBITMQ_NODE_PORT=$RMQ_PORT RABBITMQ_DIST_PORT=$((RMQ_PORT + 10000)) \
+RABBITMQ_NODENAME="bench$RMQ_PORT@localhost" RABBITMQ_NODE_IP_ADDRESS=127.0.0.1 RABBITMQ_NODE_PORT=$RMQ_PORT RABBITMQ_DIST_PORT=$DIST_PORT \
   RABBITMQ_MNESIA_BASE=$WORK/rabbitmq/mnesia RABBITMQ_LOG_BASE=$WORK/rabbitmq/log RABBITMQ_ENABLED_PLUGINS_FILE=$WORK/rabbitmq/plugins \
   RABBITMQ_FEATURE_FLAGS_FILE=$WORK/rabbitmq/ff RABBITMQ_CONFIG_FILE=$WORK/rabbitmq/rabbitmq HOME=$WORK/rabbitmq \
   /usr/lib/rabbitmq/bin/rabbitmq-server >"$WORK/rabbitmq.log" 2>&1 &
 RMQ_PID=$!
 until as_pg "$PGBIN/pg_isready" -q -h 127.0.0.1 -p "$PG_PORT"; do sleep 0.2; done
 for db in servingdb blobs; do as_pg "$PGBIN/psql" -q -h 127.0.0.1 -p "$PG_PORT" -U postgres -c "CREATE DATABASE $db" >/dev/null; done
-until (exec 3<>/dev/tcp/127.0.0.1/$RMQ_PORT) 2>/dev/null; do sleep 0.5; done
+until (exec 3<>/dev/tcp/127.0.0.1/$RMQ_PORT) 2>/dev/null; do
+  kill -0 "$RMQ_PID" 2>/dev/null || { echo "RabbitMQ did not start; its log:" >&2; tail -n 20 "$WORK/rabbitmq.log" >&2; exit 1; }
+  sleep 0.5
+done
 
 PG="Host=127.0.0.1;Port=$PG_PORT;Username=postgres"
 MESSAGING="amqp://guest:guest@127.0.0.1:$RMQ_PORT/"
@@ -107,6 +110,23 @@ run bare /bench/constant "$WORK/empty.json" "$DURATION" "$CONNECTIONS" | tee -a 
 run one-row /models/bench/predict "$WORK/one.json" "$DURATION" "$CONNECTIONS" | tee -a "$RESULTS" >&2
 run hundred-rows /models/bench/predict "$WORK/hundred.json" "$DURATION" "$CONNECTIONS" | tee -a "$RESULTS" >&2
 
+# The max-rate runs leave work behind: the hundred-row run alone logs over half a million predictions, whose windows
+# are still being written to the blob store for seconds after it. The paced runs measure a steady state, so they
+# start once Serving is idle again (under 5% of a core over a second; at most 60 s).
+idle() {
+  local pid=$1 before after
+  for waited in $(seq 60); do
+    before=$(awk '{ print $14 + $15 }' "/proc/$pid/stat")
+    sleep 1
+    after=$(awk '{ print $14 + $15 }' "/proc/$pid/stat")
+    if [ $((after - before)) -le $(( $(getconf CLK_TCK) / 20 )) ]; then
+      echo "Serving idle after $waited s" >&2
+      return 0
+    fi
+  done
+  echo "Serving still busy after 60 s; the paced runs start anyway" >&2
+}
+idle "${PIDS[0]}"
 HALF=$(awk '$1 == "one-row" { printf "%d", $2 / 2 }' "$RESULTS")
 # Paced connections: each waits at least 2 ms between requests (wrk's timer is in whole milliseconds).
 PACED=$(( (HALF + 499) / 500 ))
