@@ -11,7 +11,8 @@ public static class BackgroundWatcherExtensions
 {
     /// <summary>
     /// Shortens the dashboard's health-check interval (<see cref="HealthCheckInterval"/>) and starts the restart watcher
-    /// and the database state mirror when the app model starts. They are not hosted
+    /// and the database state mirror when the app model starts. What they watch is read from the app model here, in the
+    /// handler: other handlers add resources while these loops run beside them. They are not hosted
     /// services: the orchestrator's own start-up waits for every resource, including those waiting on the databases
     /// that only these loops can mark running, and hosted services start one after another.
     /// </summary>
@@ -23,8 +24,11 @@ public static class BackgroundWatcherExtensions
             var stopping = e.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping;
             var logger = e.Services.GetRequiredService<ILogger<RestartWatcher>>();
             HealthCheckInterval.Apply(e.Services, builder.Configuration.GetValue("AppHost:HealthCheckInterval", HealthCheckInterval.Default));
-            Run(() => e.Services.GetRequiredService<RestartWatcher>().RunAsync(stopping), logger, stopping);
-            Run(() => DatabaseStates.RunAsync(e.Services, stopping), logger, stopping);
+            var restarts = e.Services.GetRequiredService<RestartWatcher>();
+            var watched = restarts.Watched();
+            Run(() => restarts.RunAsync(watched, stopping), logger, stopping);
+            var servers = DatabaseStates.Servers(e.Services);
+            Run(() => DatabaseStates.RunAsync(e.Services, servers, stopping), logger, stopping);
             return Task.CompletedTask;
         });
         return builder;

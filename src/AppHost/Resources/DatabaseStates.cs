@@ -11,11 +11,13 @@ namespace MlOps.AppHost.Resources;
 /// </summary>
 static class DatabaseStates
 {
-    public static async Task RunAsync(IServiceProvider services, CancellationToken ct)
+    /// <summary>The PostgreSQL servers of the app model; read in a <c>BeforeStartEvent</c> handler (see <see cref="RestartWatcher.Watched"/>).</summary>
+    public static IReadOnlyDictionary<string, LocalPostgresServerResource> Servers(IServiceProvider services) =>
+        services.GetRequiredService<DistributedApplicationModel>().Resources.OfType<LocalPostgresServerResource>().ToDictionary(s => s.Name);
+
+    public static async Task RunAsync(IServiceProvider services, IReadOnlyDictionary<string, LocalPostgresServerResource> servers, CancellationToken ct)
     {
-        var model = services.GetRequiredService<DistributedApplicationModel>();
         var notifications = services.GetRequiredService<ResourceNotificationService>();
-        var servers = model.Resources.OfType<LocalPostgresServerResource>().ToDictionary(s => s.Name);
         await foreach (var e in notifications.WatchAsync(ct))
         {
             if (!servers.TryGetValue(e.Resource.Name, out var server) || e.Resource is not LocalPostgresServerResource)

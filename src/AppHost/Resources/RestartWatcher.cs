@@ -43,9 +43,15 @@ sealed class RestartWatcher(
         public DateTimeOffset RunningSince;
     }
 
-    public async Task RunAsync(CancellationToken ct)
+    /// <summary>
+    /// The resources marked to restart. Read while the app model is not changing: in a <c>BeforeStartEvent</c> handler,
+    /// not from a task running beside the other handlers, some of which add resources (the dashboard's) meanwhile.
+    /// </summary>
+    public IReadOnlySet<string> Watched() =>
+        model.Resources.Where(r => r.Annotations.OfType<RestartOnFailureAnnotation>().Any()).Select(r => r.Name).ToHashSet();
+
+    public async Task RunAsync(IReadOnlySet<string> watched, CancellationToken ct)
     {
-        var watched = model.Resources.Where(r => r.Annotations.OfType<RestartOnFailureAnnotation>().Any()).Select(r => r.Name).ToHashSet();
         await foreach (var e in notifications.WatchAsync(ct))
         {
             if (!watched.Contains(e.Resource.Name) || lifetime.ApplicationStopping.IsCancellationRequested)
