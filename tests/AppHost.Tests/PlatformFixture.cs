@@ -81,7 +81,7 @@ public class PlatformFixture : IAsyncLifetime
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(
             new DistributedApplicationTestingBuilderOptions { EnableDashboard = true }, args, cts.Token);
         // Resource output (every service's console) is in the dashboard and the AppHost's own run; the test log keeps warnings.
-        builder.Services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning).AddFilter("AppHost.Resources", LogLevel.Warning));
+        builder.Services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning).AddFilter("AppHost.Resources", Environment.GetEnvironmentVariable("MLOPS_TEST_RESOURCE_LOGS") is { } l ? Enum.Parse<LogLevel>(l) : LogLevel.Warning));
         _app = await builder.BuildAsync(cts.Token);
         await _app.StartAsync(cts.Token);
         await WaitAllHealthyAsync(cts.Token);

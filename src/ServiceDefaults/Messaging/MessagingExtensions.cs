@@ -92,6 +92,8 @@ public static class MessagingExtensions
             o.StartTimeout = TimeSpan.FromSeconds(60);
             o.StopTimeout = TimeSpan.FromSeconds(15);
         });
+        builder.Services.AddSingleton<OutboxProgress>();
+        builder.Services.AddHealthChecks().AddCheck<OutboxHealthCheck>("outbox");
         builder.Services.AddHostedService<OutboxDispatcher<TDbContext>>();
         builder.Services.AddHostedService<BacklogGauges<TDbContext>>();
         builder.Services.AddSingleton<RetentionService<TDbContext>>();

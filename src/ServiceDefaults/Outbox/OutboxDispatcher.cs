@@ -22,6 +22,7 @@ public sealed class OutboxDispatcher<TDbContext>(
     IServiceScopeFactory scopes,
     IBus bus,
     OutboxSignal signal,
+    OutboxProgress progress,
     IOptions<OutboxOptions> options,
     TimeProvider time,
     ILogger<OutboxDispatcher<TDbContext>> logger) : BackgroundService
@@ -82,37 +83,45 @@ public sealed class OutboxDispatcher<TDbContext>(
             .ToListAsync(ct);
 
         var published = 0;
-        foreach (var row in due)
+        try
         {
-            try
+            foreach (var row in due)
             {
-                await PublishAsync(row, ct);
-                row.SentAt = time.GetUtcNow();
-                row.LastError = null;
-                published++;
-                OutboxActivity.Published.Add(1);
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                row.Attempts++;
-                OutboxActivity.Failures.Add(1);
-                row.LastError = ex.Message.Length > 2000 ? ex.Message[..2000] : ex.Message;
-                row.NextAttemptAt = time.GetUtcNow() + Backoff(opts, row.Attempts);
-                if (row.Attempts >= opts.MaxAttempts)
+                progress.Publishing(row);
+                try
                 {
-                    row.FailedAt = time.GetUtcNow();
-                    OutboxActivity.FailedRows.Add(1, new KeyValuePair<string, object?>("message_type", row.MessageType));
-                    logger.LogError("Publishing {MessageType} {MessageId} failed {Attempts} times; set aside until retried through POST /admin/outbox/retry: {Error}",
-                        row.MessageType, row.MessageId, row.Attempts, row.LastError);
+                    await PublishAsync(row, opts.PublishTimeout, ct);
+                    row.SentAt = time.GetUtcNow();
+                    row.LastError = null;
+                    published++;
+                    OutboxActivity.Published.Add(1);
                 }
-                else
+                catch (Exception ex) when (ex is not OperationCanceledException)
                 {
-                    logger.LogWarning("Publishing {MessageType} {MessageId} failed (attempt {Attempts} of {MaxAttempts}): {Error}",
-                        row.MessageType, row.MessageId, row.Attempts, opts.MaxAttempts, row.LastError);
+                    row.Attempts++;
+                    OutboxActivity.Failures.Add(1);
+                    row.LastError = ex.Message.Length > 2000 ? ex.Message[..2000] : ex.Message;
+                    row.NextAttemptAt = time.GetUtcNow() + Backoff(opts, row.Attempts);
+                    if (row.Attempts >= opts.MaxAttempts)
+                    {
+                        row.FailedAt = time.GetUtcNow();
+                        OutboxActivity.FailedRows.Add(1, new KeyValuePair<string, object?>("message_type", row.MessageType));
+                        logger.LogError("Publishing {MessageType} {MessageId} failed {Attempts} times; set aside until retried through POST /admin/outbox/retry: {Error}",
+                            row.MessageType, row.MessageId, row.Attempts, row.LastError);
+                    }
+                    else
+                    {
+                        logger.LogWarning("Publishing {MessageType} {MessageId} failed (attempt {Attempts} of {MaxAttempts}): {Error}",
+                            row.MessageType, row.MessageId, row.Attempts, opts.MaxAttempts, row.LastError);
+                    }
+                    // Later rows wait: events of one service go out in the order they were committed.
+                    break;
                 }
-                // Later rows wait: events of one service go out in the order they were committed.
-                break;
             }
+        }
+        finally
+        {
+            progress.Idle();
         }
 
         await db.SaveChangesAsync(ct);
@@ -120,7 +129,7 @@ public sealed class OutboxDispatcher<TDbContext>(
         return published;
     }
 
-    async Task PublishAsync(OutboxMessage row, CancellationToken ct)
+    async Task PublishAsync(OutboxMessage row, TimeSpan timeout, CancellationToken ct)
     {
         // Publishing later, from a background loop, would start a new trace; parent it on the work that committed the event.
         using var activity = OutboxActivity.Source.StartActivity($"outbox publish {row.MessageType}", System.Diagnostics.ActivityKind.Producer,
@@ -130,12 +139,24 @@ public sealed class OutboxDispatcher<TDbContext>(
             ?? throw new InvalidOperationException($"Unknown event type {row.MessageType}");
         var message = JsonSerializer.Deserialize(row.Body, type, OutboxExtensions.Json)
             ?? throw new InvalidOperationException($"Outbox row {row.Id} has an empty body");
-        await bus.Publish(message, type, ctx =>
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        limit.CancelAfter(timeout);
+        try
         {
-            ctx.MessageId = row.MessageId;
-            if (row.CorrelationId is { } correlationId)
-                ctx.CorrelationId = correlationId;
-        }, ct);
+            // WaitAsync as well as the token: a publish stuck on a confirm may not look at its token at all.
+            await bus.Publish(message, type, ctx =>
+            {
+                ctx.MessageId = row.MessageId;
+                if (row.CorrelationId is { } correlationId)
+                    ctx.CorrelationId = correlationId;
+            }, limit.Token).WaitAsync(limit.Token);
+        }
+        catch (OperationCanceledException) when (limit.IsCancellationRequested && !ct.IsCancellationRequested)
+        {
+            // Whether RabbitMQ holds the event is unknown: it goes out again with the same message id, and the consumer's
+            // inbox drops a second copy.
+            throw new TimeoutException($"RabbitMQ did not confirm the publish within {timeout.TotalSeconds:0.#} s (Outbox:PublishTimeout)");
+        }
     }
 
     static TimeSpan Backoff(OutboxOptions opts, int attempts)

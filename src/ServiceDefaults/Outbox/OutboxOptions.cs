@@ -17,6 +17,13 @@ public sealed class OutboxOptions
     public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>
+    /// How long one publish may wait for RabbitMQ's confirm before it counts as a failed attempt. After a broker restart the
+    /// client can leave a publish waiting for a confirm that never comes (rabbitmq-dotnet-client#1930); without a limit that
+    /// one publish would hold up every later event of the service.
+    /// </summary>
+    public TimeSpan PublishTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
     /// Publish attempts before a row is marked failed and left for an operator (<c>POST /admin/outbox/retry</c>). With the
     /// default backoff, 30 attempts span about 12 minutes.
     /// </summary>

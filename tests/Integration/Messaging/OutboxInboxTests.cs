@@ -175,6 +175,36 @@ public sealed class OutboxInboxTests(InfrastructureFixture infra)
     }
 
     [Fact]
+    public async Task A_publish_the_broker_never_confirms_times_out_is_retried_and_has_one_effect_once_the_network_is_back()
+    {
+        var db = await infra.CreateDatabaseAsync("outbox");
+        var (proxy, messaging) = FreezingProxy.ForAmqp(infra.Messaging);
+        await using var _ = proxy;
+        using var host = await TestHost.StartAsync(messaging, db, dispatcher: true, x => x.AddConsumer<RecordFeedbackConsumer, RecordFeedbackConsumerDefinition>(),
+            new() { ["Outbox:PublishTimeout"] = "00:00:02" });
+        var before = Key();
+        await host.CommitFeedbackAsync(before);
+        Assert.Equal(1, await host.SettledEffectsAsync(before, 1, TimeSpan.Zero));
+
+        // The connection stays open but carries nothing: the publish waits for a confirm that does not come.
+        proxy.Freeze();
+        var key = Key();
+        await host.CommitFeedbackAsync(key);
+        await Eventually.UntilAsync(() => host.InScopeAsync(ctx => ctx.Set<OutboxMessage>().AnyAsync(m => m.Attempts >= 2 && m.SentAt == null)),
+            TimeSpan.FromSeconds(30), "two publish attempts timing out");
+        var row = await host.InScopeAsync(ctx => ctx.Set<OutboxMessage>().AsNoTracking().SingleAsync(m => m.SentAt == null));
+        Assert.Contains("did not confirm the publish within 2 s", row.LastError);
+        var later = Key();
+        await host.CommitFeedbackAsync(later);
+
+        proxy.Thaw();
+        // The attempts that timed out may have reached the broker too; the inbox keeps one effect per event.
+        Assert.Equal(1, await host.SettledEffectsAsync(key, 1));
+        Assert.Equal(1, await host.EffectsAsync(later));
+        Assert.Equal(0, await host.InScopeAsync(ctx => ctx.Set<OutboxMessage>().CountAsync(m => m.SentAt == null)));
+    }
+
+    [Fact]
     public async Task A_parked_message_replayed_from_the_error_queue_once_its_cause_is_fixed_has_its_effect()
     {
         var db = await infra.CreateDatabaseAsync("replay");
