@@ -172,6 +172,11 @@ public sealed partial class ApiFuzzTests
                 Assert.Contains(MlOps.ServiceDefaults.Names.Rule, Detail(problem));
                 Assert.Contains(name, Detail(problem));
             }
+
+            // No route takes DELETE: routing would answer 405, and the name is checked before that too.
+            using var delete = await service.Client.DeleteAsync(path);
+            var refused = await ProblemAsync(delete, HttpStatusCode.BadRequest);
+            Assert.Equal(title, refused.GetProperty("title").GetString());
         }
     }
 
