@@ -20,7 +20,7 @@ static class DatabaseStates
         var notifications = services.GetRequiredService<ResourceNotificationService>();
         await foreach (var e in notifications.WatchAsync(ct))
         {
-            if (!servers.TryGetValue(e.Resource.Name, out var server) || e.Resource is not LocalPostgresServerResource)
+            if (!servers.TryGetValue(e.Resource.Name, out var server))
             {
                 continue;
             }

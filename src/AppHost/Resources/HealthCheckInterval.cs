@@ -18,8 +18,8 @@ public static class HealthCheckInterval
     const string ServiceType = "Aspire.Hosting.Health.ResourceHealthCheckService";
     const string Property = "HealthyHealthCheckInterval";
 
-    /// <summary>Sets the interval on Aspire's health-check service; false (and a warning) where it cannot.</summary>
-    public static bool Apply(IServiceProvider services, TimeSpan interval)
+    /// <summary>Sets the interval on Aspire's health-check service, or logs a warning where it cannot.</summary>
+    public static void Apply(IServiceProvider services, TimeSpan interval)
     {
         var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(HealthCheckInterval));
         var type = typeof(DistributedApplication).Assembly.GetType(ServiceType);
@@ -28,10 +28,9 @@ public static class HealthCheckInterval
         if (checker is null || property is null || property.PropertyType != typeof(TimeSpan) || !property.CanWrite)
         {
             logger.LogWarning("AppHost:HealthCheckInterval is not applied: this Aspire version has no {Type}.{Property}; healthy resources are re-checked at Aspire's own interval", ServiceType, Property);
-            return false;
+            return;
         }
         property.SetValue(checker, interval);
         logger.LogDebug("Healthy resources are re-checked every {Interval}", interval);
-        return true;
     }
 }

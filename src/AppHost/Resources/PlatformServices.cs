@@ -29,6 +29,9 @@ public static class PlatformServiceExtensions
             .WithEnvironment("ASPNETCORE_URLS", "http://127.0.0.1:" + port)
             .WithEnvironment("ASPNETCORE_ENVIRONMENT", "Development")
             .WithEnvironment("DOTNET_ENVIRONMENT", "Development")
+            // No watch on the service's directory for appsettings changes (bin and obj included): a restart from the
+            // dashboard applies a change, and the watch cost start-up time.
+            .WithEnvironment("DOTNET_hostBuilder__reloadConfigOnChange", "false")
             .WithOtlpExporter()
             // Aspire exports metrics every second only when the AppHost runs as Development; run from its build output it
             // does not, and the default minute is too slow to watch drift share or a run's duration arrive.

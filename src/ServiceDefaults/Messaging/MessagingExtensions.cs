@@ -61,6 +61,8 @@ public static class MessagingExtensions
         builder.Services.AddSingleton<ServiceEndpoints>();
         builder.Services.AddSingleton<ErrorQueues>();
         var quorum = MessagingOptions.Quorum(builder.Configuration[$"{MessagingOptions.Section}:QueueType"]);
+        // Before MassTransit's own hosted service: the bus starts once the broker listens, not after its reconnect backoff.
+        builder.Services.AddHostedService(sp => new BrokerWait(endpoint, sp.GetRequiredService<ILogger<BrokerWait>>()));
         builder.Services.AddMassTransit(x =>
         {
             x.SetKebabCaseEndpointNameFormatter();
@@ -141,15 +143,53 @@ sealed class BrokerHealthCheck(RabbitMqEndpoint endpoint) : IHealthCheck
     {
         try
         {
-            using var client = new System.Net.Sockets.TcpClient();
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-            timeout.CancelAfter(TimeSpan.FromSeconds(2));
-            await client.ConnectAsync(endpoint.Host, endpoint.Port, timeout.Token);
+            await ConnectAsync(endpoint, ct);
             return HealthCheckResult.Healthy();
         }
-        catch (Exception e) when (e is System.Net.Sockets.SocketException or OperationCanceledException)
+        catch (Exception e) when (e is System.Net.Sockets.SocketException or TimeoutException or OperationCanceledException)
         {
             return HealthCheckResult.Unhealthy($"RabbitMQ at {endpoint.Host}:{endpoint.Port} does not accept connections");
         }
     }
+
+    /// <summary>Opens and closes a TCP connection to the broker: a SocketException, or a TimeoutException after 2 s, when it does not listen.</summary>
+    internal static async Task ConnectAsync(RabbitMqEndpoint endpoint, CancellationToken ct)
+    {
+        using var client = new System.Net.Sockets.TcpClient();
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timeout.CancelAfter(TimeSpan.FromSeconds(2));
+        try
+        {
+            await client.ConnectAsync(endpoint.Host, endpoint.Port, timeout.Token);
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            throw new TimeoutException($"RabbitMQ at {endpoint.Host}:{endpoint.Port} did not answer within 2 s");
+        }
+    }
+}
+
+/// <summary>
+/// Holds the service's start-up until RabbitMQ listens, checking every 250 ms for up to a minute. A service may start
+/// while the broker is still booting (the AppHost starts both at once, so the service's own start-up work overlaps the
+/// broker's); MassTransit would otherwise wait out a reconnect backoff of several seconds after its first refused
+/// connection. After a minute start-up fails, as MassTransit's own start timeout would.
+/// </summary>
+sealed class BrokerWait(RabbitMqEndpoint endpoint, ILogger<BrokerWait> logger) : IHostedService
+{
+    public async Task StartAsync(CancellationToken ct)
+    {
+        try
+        {
+            await BrokerHealthCheck.ConnectAsync(endpoint, ct);
+            return;
+        }
+        catch (Exception e) when (e is System.Net.Sockets.SocketException or TimeoutException)
+        {
+            logger.LogInformation("Waiting for RabbitMQ at {Host}:{Port}", endpoint.Host, endpoint.Port);
+        }
+        await Retry.UntilConnectedAsync(() => BrokerHealthCheck.ConnectAsync(endpoint, ct), ct, attempts: 240, interval: TimeSpan.FromMilliseconds(250));
+    }
+
+    public Task StopAsync(CancellationToken ct) => Task.CompletedTask;
 }
