@@ -116,6 +116,7 @@ internal static class SplitFinder
 {
     public const double MinHessian = 1e-3;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static SplitCandidate Best(ReadOnlySpan<double> seg, int feature, int binCount, double g, double h, double c,
         double l2, int minSamples)
     {
@@ -139,6 +140,7 @@ internal static class SplitFinder
         return best;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Consider(ref SplitCandidate best, int bin, bool defaultLeft, double sg, double sh, double sc,
         double g, double h, double c, double l2, int minSamples, double parentScore)
     {

@@ -21,10 +21,11 @@ internal sealed unsafe class TreeGrower
 
     private readonly BinnedData _data;
     private readonly GbdtOptions _o;
-    private readonly ParallelOptions _parallel;
+    private readonly ParallelOptions _defaultParallel;
+    private ParallelOptions _parallel;
     private readonly int[] _rows;
     private readonly double[] _scratch;
-    private readonly int[] _gather;
+    private int[]? _gather;
     private readonly int[] _tmp;
     private readonly float[] _ordered;
     private readonly Stack<double[]> _pool = new();
@@ -33,11 +34,10 @@ internal sealed unsafe class TreeGrower
     {
         _data = data;
         _o = options;
-        _parallel = parallel;
+        _parallel = _defaultParallel = parallel;
         _tmp = new int[data.RowCount];
         _ordered = Histogram.Pinned<float>(4 * Math.Max(1, data.RowCount));
         _rows = Histogram.Pinned<int>(Math.Max(1, data.RowCount));
-        _gather = new int[Math.Max(1, data.RowCount)];
         // One scratch segment per possible block (there are never more blocks than features).
         _scratch = Histogram.Pinned<double>(Math.Max(1, data.FeatureCount) * 256 * Histogram.Stride);
     }
@@ -45,14 +45,16 @@ internal sealed unsafe class TreeGrower
     /// <summary>Row indices after growing: leaf i owns Rows[LeafBegin[i] .. +LeafCount[i]].</summary>
     public ReadOnlySpan<int> Rows => _rows;
 
-    public sealed record Result(TreeNode[] Nodes, double[] LeafValues, int[] LeafBegin, int[] LeafCount, int Root);
+    /// <param name="SplitGains">The gain of each node's split (Nodes[i] made the i-th split).</param>
+    public sealed record Result(TreeNode[] Nodes, double[] SplitGains, double[] LeafValues, int[] LeafBegin, int[] LeafCount, int Root);
 
     /// <param name="gh">Pinned quads (gradient, hessian, 1, 0) per row of the whole training set.</param>
     /// <param name="bag">Sorted rows to grow on, or null for all rows.</param>
     /// <param name="features">Features this tree may split on, ascending.</param>
-    /// <param name="gains">Split gains are added here, per feature.</param>
-    public Result Grow(float[] gh, int[]? bag, int[] features, double[] gains)
+    /// <param name="parallel">Threads for this tree, when not the ones the grower was made with.</param>
+    public Result Grow(float[] gh, int[]? bag, int[] features, ParallelOptions? parallel = null)
     {
+        _parallel = parallel ?? _defaultParallel;
         var n = bag?.Length ?? _data.RowCount;
         if (bag is null) for (var i = 0; i < n; i++) _rows[i] = i;
         else bag.CopyTo(_rows, 0);
@@ -67,6 +69,7 @@ internal sealed unsafe class TreeGrower
         var root = new Leaf { Begin = 0, Count = n, G = g, H = h, Hist = Rent() };
         var leaves = new List<Leaf> { root };
         var nodes = new List<TreeNode>();
+        var splitGains = new List<double>();
         FillAndFindBest(root, null, features, bag is null, gh);
 
         while (leaves.Count < _o.Leaves)
@@ -75,7 +78,7 @@ internal sealed unsafe class TreeGrower
             foreach (var l in leaves) if (l.Best.IsValid && (best is null || l.Best.Gain > best.Best.Gain)) best = l;
             if (best is null) break;
             var s = best.Best;
-            gains[s.Feature] += s.Gain;
+            splitGains.Add(s.Gain);
             var leftCount = Partition(best, s);
             var nodeIndex = nodes.Count;
             nodes.Add(new TreeNode(_data.Mappers[s.Feature].Upper[s.Bin], s.Feature, 0, 0, s.DefaultLeft));
@@ -105,7 +108,7 @@ internal sealed unsafe class TreeGrower
             if (l.ParentNode >= 0) SetChild(nodes, l.ParentNode, l.IsLeft, ~i);
             _pool.Push(l.Hist);
         }
-        return new Result([.. nodes], values, begins, counts, nodes.Count == 0 ? ~0 : 0);
+        return new Result([.. nodes], [.. splitGains], values, begins, counts, nodes.Count == 0 ? ~0 : 0);
     }
 
     private static void SetChild(List<TreeNode> nodes, int node, bool left, int child) =>
@@ -246,7 +249,7 @@ internal sealed unsafe class TreeGrower
         // Gather: left parts in chunk order, then right parts in chunk order.
         var totalLeft = 0;
         foreach (var l in lefts) totalLeft += l;
-        var gathered = _gather;
+        var gathered = _gather ??= new int[_data.RowCount];
         int leftAt = 0, rightAt = totalLeft;
         for (var c = 0; c < PartitionChunks; c++)
         {
