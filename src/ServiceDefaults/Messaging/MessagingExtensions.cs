@@ -171,9 +171,9 @@ sealed class BrokerHealthCheck(RabbitMqEndpoint endpoint) : IHealthCheck
 
 /// <summary>
 /// Holds the service's start-up until RabbitMQ listens, checking every 250 ms for up to a minute. A service may start
-/// while the broker is still booting (the AppHost starts both at once, so the service's own start-up work overlaps the
-/// broker's); MassTransit would otherwise wait out a reconnect backoff of several seconds after its first refused
-/// connection. After a minute start-up fails, as MassTransit's own start timeout would.
+/// while the broker is down or still booting (restarted after a crash of either, or started on its own against a
+/// broker that is not up yet); MassTransit would otherwise wait out a reconnect backoff of several seconds after its
+/// first refused connection. After a minute start-up fails, as MassTransit's own start timeout would.
 /// </summary>
 sealed class BrokerWait(RabbitMqEndpoint endpoint, ILogger<BrokerWait> logger) : IHostedService
 {
