@@ -62,7 +62,7 @@ public static class MessagingExtensions
         builder.Services.AddSingleton<ErrorQueues>();
         var quorum = MessagingOptions.Quorum(builder.Configuration[$"{MessagingOptions.Section}:QueueType"]);
         // Before MassTransit's own hosted service: the bus starts once the broker listens, not after its reconnect backoff.
-        builder.Services.AddHostedService(sp => new BrokerWait(endpoint, sp.GetRequiredService<ILogger<BrokerWait>>()));
+        builder.Services.AddHostedService<BrokerWait>();
         builder.Services.AddMassTransit(x =>
         {
             x.SetKebabCaseEndpointNameFormatter();

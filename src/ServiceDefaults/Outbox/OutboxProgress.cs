@@ -6,9 +6,12 @@ namespace MlOps.ServiceDefaults.Outbox;
 /// <summary>What the outbox dispatcher is publishing now and since when; the <c>outbox</c> health check reads it.</summary>
 public sealed class OutboxProgress(TimeProvider time)
 {
-    (string Type, Guid MessageId, DateTimeOffset Since)? _current;
+    // A reference, swapped whole: the health check reads it from another thread than the dispatcher's.
+    sealed record Publish(string Type, Guid MessageId, DateTimeOffset Since);
 
-    internal void Publishing(OutboxMessage row) => _current = (row.MessageType, row.MessageId, time.GetUtcNow());
+    volatile Publish? _current;
+
+    internal void Publishing(OutboxMessage row) => _current = new Publish(row.MessageType, row.MessageId, time.GetUtcNow());
 
     internal void Idle() => _current = null;
 
