@@ -62,7 +62,7 @@ public sealed record PlatformSettings(string StateDir, bool FreePorts, IConfigur
     /// <summary>A service's port: <c>AppHost:Ports:&lt;name&gt;</c>, else a free one with <c>AppHost:FreePorts</c>, else the documented default.</summary>
     public int ServicePort(string name, int defaultPort) =>
         Ports.GetValue<int?>(name) is { } port ? LocalServer.PortOrFree(port)
-        : FreePorts ? LocalServer.FreePort()
+        : FreePorts ? LoopbackPorts.Free()
         : defaultPort;
 
     public int? ServerPort(string name) => Ports.GetValue<int?>(name);

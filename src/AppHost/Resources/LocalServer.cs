@@ -1,20 +1,10 @@
-using System.Net;
-using System.Net.Sockets;
-
 namespace MlOps.AppHost.Resources;
 
 /// <summary>What the RabbitMQ and PostgreSQL executable resources share: a state directory and a port of their own.</summary>
 static class LocalServer
 {
     /// <summary>The configured port, or a free one on the loopback interface when the setting is 0 or absent.</summary>
-    public static int PortOrFree(int? configured) => configured is > 0 ? configured.Value : FreePort();
-
-    public static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
+    public static int PortOrFree(int? configured) => configured is > 0 ? configured.Value : LoopbackPorts.Free();
 
     public static bool IsRoot => Environment.UserName == "root";
 

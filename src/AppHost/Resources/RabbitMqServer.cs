@@ -43,7 +43,7 @@ public static class RabbitMqServerExtensions
         var dir = Path.Combine(stateDir, "rabbitmq");
         Directory.CreateDirectory(dir);
         var amqpPort = LocalServer.PortOrFree(port);
-        var distributionPort = LocalServer.FreePort();
+        var distributionPort = LoopbackPorts.Free();
         var plugins = Path.Combine(dir, "enabled_plugins");
         if (!File.Exists(plugins))
         {
