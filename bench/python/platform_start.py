@@ -3,8 +3,10 @@
 Usage: platform_start.py STATE_DIR ROUNDS
 Each round starts the platform on STATE_DIR (the first round of a fresh directory includes initdb), polls the six
 services' /health every 0.2 s until all answer 200, reads RSS and PSS of every process the AppHost started
-(/proc/PID/smaps_rollup), sends SIGTERM and waits for every process of the group to be gone. One JSON line per round.
+(/proc/PID/smaps_rollup) and the physical pages the AppHost, DCP and the dashboard occupy together (ownResidentMb, from
+/proc/PID/pagemap, root only), sends SIGTERM and waits for every process of the group to be gone. One JSON line per round.
 """
+import array
 import json
 import os
 import signal
@@ -62,6 +64,34 @@ def memory(pid):
         return None
 
 
+def resident_pages(pid):
+    """The physical pages a process has resident (page frame numbers from /proc/PID/pagemap; needs root). A page two
+    processes share (the same binary's code) is one frame, so the union over a group of processes is what the group
+    occupies in memory: RSS summed counts a shared page once per process, PSS divides it among every process that maps
+    it, inside the group or not."""
+    frames = set()
+    try:
+        with open(f"/proc/{pid}/smaps") as smaps, open(f"/proc/{pid}/pagemap", "rb") as pagemap:
+            start = end = 0
+            for line in smaps:
+                head = line.split(maxsplit=1)[0]
+                if "-" in head and not head.endswith(":"):
+                    start, end = (int(x, 16) for x in head.split("-"))
+                elif head == "Rss:" and int(line.split()[1]) > 0:
+                    pagemap.seek(start // PAGE * 8)
+                    entries = array.array("Q", pagemap.read((end - start) // PAGE * 8))
+                    frames.update(e & PFN_MASK for e in entries if e & PRESENT)
+    except (FileNotFoundError, ProcessLookupError, PermissionError, OSError):
+        pass
+    frames.discard(0)  # without CAP_SYS_ADMIN every frame number reads as 0
+    return frames
+
+
+PAGE = os.sysconf("SC_PAGE_SIZE")
+PRESENT = 1 << 63
+PFN_MASK = (1 << 55) - 1
+
+
 def kind(cmd):
     if "AppHost.dll" in cmd:
         return "apphost"
@@ -99,11 +129,14 @@ def round_(state_dir):
     healthy_s = round(time.monotonic() - start, 2)
     time.sleep(5)  # settle: the dashboard and watchers finish starting
     totals = {}
+    own_frames = set()
     pids = marked(marker)
     for pid in pids:
         m = memory(pid)
         if m:
             k = kind(m[0])
+            if k in ("apphost", "dcp", "dashboard"):
+                own_frames |= resident_pages(pid)
             rss, pss = totals.get(k, (0, 0))
             totals[k] = (rss + m[1], pss + m[2])
     stop_at = time.monotonic()
@@ -122,6 +155,7 @@ def round_(state_dir):
         "memoryMb": {k: {"rss": round(v[0]), "pss": round(v[1])} for k, v in sorted(totals.items())},
         "ownRssMb": round(sum(totals.get(k, (0, 0))[0] for k in own)),
         "ownPssMb": round(sum(totals.get(k, (0, 0))[1] for k in own)),
+        "ownResidentMb": round(len(own_frames) * PAGE / 2**20),
     }
 
 
