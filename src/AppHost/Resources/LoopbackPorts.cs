@@ -15,11 +15,9 @@ static class LoopbackPorts
     /// </summary>
     public static int Free()
     {
-        var (low, high) = EphemeralRange();
-        var (from, to) = low > Lowest + 1000 ? (Lowest, low) : (high + 1, 65536);
-        for (var attempt = 0; attempt < 200 && to - from > 100; attempt++)
+        for (var attempt = 0; attempt < 200 && Band.To - Band.From > 100; attempt++)
         {
-            var port = Random.Shared.Next(from, to);
+            var port = Random.Shared.Next(Band.From, Band.To);
             if (IsFree(port))
                 return port;
         }
@@ -30,6 +28,9 @@ static class LoopbackPorts
 
     /// <summary>Above the well-known ports of common servers (PostgreSQL's 5432, RabbitMQ's 5672, the platform's 5101-5106).</summary>
     const int Lowest = 10000;
+
+    // The band to pick from: below the ephemeral range, or above it where too little lies below (read once per process).
+    static readonly (int From, int To) Band = EphemeralRange() is var (low, high) && low > Lowest + 1000 ? (Lowest, low) : (high + 1, 65536);
 
     /// <summary>The ports the kernel gives out for "any port" (Linux: net.ipv4.ip_local_port_range; elsewhere IANA's 49152-65535).</summary>
     static (int Low, int High) EphemeralRange()

@@ -42,7 +42,7 @@ public static class GbdtTrainer
 
         var threads = parallel.MaxDegreeOfParallelism;
         var growers = new TreeGrower[k > 1 && threads > 1 ? Math.Min(threads, k) : 1];
-        for (var t = 0; t < growers.Length; t++) growers[t] = new TreeGrower(data, options, parallel);
+        for (var t = 0; t < growers.Length; t++) growers[t] = new TreeGrower(data, options);
         var gains = new double[features.Length];
         var trees = new List<TreeGrower.Result>();
         var validLoss = new List<double>();

@@ -21,8 +21,8 @@ internal sealed unsafe class TreeGrower
 
     private readonly BinnedData _data;
     private readonly GbdtOptions _o;
-    private readonly ParallelOptions _defaultParallel;
-    private ParallelOptions _parallel;
+    // The threads of the tree being grown (Grow's argument): a grower grows one tree at a time.
+    private ParallelOptions _parallel = new();
     private readonly int[] _rows;
     private readonly double[] _scratch;
     private int[]? _gather;
@@ -30,11 +30,10 @@ internal sealed unsafe class TreeGrower
     private readonly float[] _ordered;
     private readonly Stack<double[]> _pool = new();
 
-    public TreeGrower(BinnedData data, GbdtOptions options, ParallelOptions parallel)
+    public TreeGrower(BinnedData data, GbdtOptions options)
     {
         _data = data;
         _o = options;
-        _parallel = _defaultParallel = parallel;
         _tmp = new int[data.RowCount];
         _ordered = Histogram.Pinned<float>(4 * Math.Max(1, data.RowCount));
         _rows = Histogram.Pinned<int>(Math.Max(1, data.RowCount));
@@ -51,10 +50,10 @@ internal sealed unsafe class TreeGrower
     /// <param name="gh">Pinned quads (gradient, hessian, 1, 0) per row of the whole training set.</param>
     /// <param name="bag">Sorted rows to grow on, or null for all rows.</param>
     /// <param name="features">Features this tree may split on, ascending.</param>
-    /// <param name="parallel">Threads for this tree, when not the ones the grower was made with.</param>
-    public Result Grow(float[] gh, int[]? bag, int[] features, ParallelOptions? parallel = null)
+    /// <param name="parallel">Threads for this tree.</param>
+    public Result Grow(float[] gh, int[]? bag, int[] features, ParallelOptions parallel)
     {
-        _parallel = parallel ?? _defaultParallel;
+        _parallel = parallel;
         var n = bag?.Length ?? _data.RowCount;
         if (bag is null) for (var i = 0; i < n; i++) _rows[i] = i;
         else bag.CopyTo(_rows, 0);
