@@ -20,7 +20,7 @@ public static class LoopData
         string.Join("\n", WeatherLines.Value.Take(1).Concat(WeatherLines.Value.Skip(1 + from).Take(to - from))) + "\n";
 
     /// <summary>A definition for the weather data with the given gbdt hyperparameters; the tests keep trees few.</summary>
-    public static JsonObject WeatherPipeline(string dataset, int trees, double learningRate = 0.1, int minNewRows = 100, int leaves = 8) => new()
+    public static JsonObject WeatherPipeline(string dataset, int trees, double learningRate = 0.1, int minNewRows = 100, int leaves = 8, int cooldownSeconds = 0) => new()
     {
         ["dataset"] = dataset,
         ["task"] = "multiclass",
@@ -28,7 +28,7 @@ public static class LoopData
         ["exclude"] = new JsonArray("date"),
         ["trainer"] = new JsonObject { ["name"] = "gbdt", ["params"] = new JsonObject { ["trees"] = trees, ["learningRate"] = learningRate, ["leaves"] = leaves } },
         ["split"] = new JsonObject { ["by"] = "random", ["holdout"] = 0.2, ["seed"] = 42 },
-        ["retrain"] = new JsonObject { ["minNewRows"] = minNewRows, ["onDrift"] = true, ["cooldownSeconds"] = 0 },
+        ["retrain"] = new JsonObject { ["minNewRows"] = minNewRows, ["onDrift"] = true, ["cooldownSeconds"] = cooldownSeconds },
         ["promotion"] = new JsonObject { ["metric"] = "accuracy", ["minImprovement"] = 0.0, ["minScore"] = null, ["requireApproval"] = false },
     };
 

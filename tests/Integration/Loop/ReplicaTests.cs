@@ -39,8 +39,11 @@ public sealed class ReplicaTests(InfrastructureFixture infra)
         var fitting = (await LoopData.PollAsync(replica.Client, $"runs?pipeline={name}",
             r => r.GetArrayLength() == 1 && r[0].GetProperty("phase").GetString() == "fitting"))[0];
         var runId = fitting.GetProperty("runId").GetGuid();
-        // The follow-up run pins the definition when it starts: a small one keeps the test short.
-        using (var put = await LoopData.PutPipelineAsync(loop, name, LoopData.WeatherPipeline(dataset, trees: 5)))
+        // The follow-up run pins the definition when it starts: a small one keeps the test short. Its cooldown holds the
+        // follow-up until every trigger has joined it: the first run may end before all six reports are consumed (two
+        // consumers inserting the queued run at once, one of them retried after the unique index refuses it), and a
+        // report arriving after the follow-up started would rightly queue a run of its own.
+        using (var put = await LoopData.PutPipelineAsync(loop, name, LoopData.WeatherPipeline(dataset, trees: 5, cooldownSeconds: 10)))
             Assert.True(put.IsSuccessStatusCode, $"PUT pipeline: {(int)put.StatusCode}");
 
         // Six drift reports at once, shared by the two replicas' consumers: one follow-up run carries all six triggers.
